@@ -1,0 +1,31 @@
+# Entry points only; the logic lives in Python (python -m bot ...).
+PYTHON3 ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+
+export RASA_TELEMETRY_ENABLED = false
+export TF_CPP_MIN_LOG_LEVEL = 2
+
+.PHONY: setup run test train clean
+
+## set up .venv with Python 3.10 and the pinned dependencies (once)
+setup: $(STAMP)
+
+$(STAMP): requirements.lock bot/bootstrap.py
+	$(PYTHON3) bot/bootstrap.py
+
+## set up if needed, train if stale, start catalogue + actions + Rasa
+run: setup
+	$(PY) -m bot run
+
+## set up if needed and run every test (trains the model if stale)
+test: setup
+	$(PY) -m pytest
+
+## train the model if it is missing or older than data/, config.yml, domain.yml
+train: setup
+	$(PY) -m bot train
+
+clean:
+	rm -rf models var .pytest_cache

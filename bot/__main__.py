@@ -1,0 +1,62 @@
+"""Command line: python -m bot <command>.  The Makefile only calls these.
+
+  train [--force]        train the Rasa model if it is missing or stale
+  run                    train if stale, then start the whole stack
+  catalogue serve        start the catalogue HTTP service
+  catalogue check        validate data/catalogue and print a summary
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import List, Optional
+
+from bot.config import Settings
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Trợ lý Dịch vụ công")
+    sub = parser.add_subparsers(dest="command", required=True)
+    train = sub.add_parser("train", help="train the model if stale")
+    train.add_argument("--force", action="store_true", help="train even if up to date")
+    sub.add_parser("run", help="train if stale, then start the whole stack")
+    catalogue = sub.add_parser("catalogue", help="the service catalogue")
+    catalogue.add_argument("action", choices=["serve", "check"])
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    settings = Settings.from_env()
+
+    if args.command == "train":
+        from bot.training import train as train_model
+
+        train_model(settings.model_dir, force=args.force)
+        return 0
+    if args.command == "run":
+        from bot.stack import run
+        from bot.training import train as train_model
+
+        train_model(settings.model_dir)
+        return run(settings)
+    if args.action == "serve":
+        from bot.catalogue.server import serve
+
+        serve(settings)
+        return 0
+    from bot.catalogue.loader import CatalogueError, load_catalogue
+
+    try:
+        services = load_catalogue(settings.catalogue_dir)
+    except CatalogueError as error:
+        print(f"Catalogue error: {error}", file=sys.stderr)
+        return 1
+    for service in services.values():
+        print(f"{service.id}: {service.name}")
+    print(f"{len(services)} services OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

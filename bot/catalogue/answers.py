@@ -1,0 +1,229 @@
+"""Turn a catalogue record into the bot's Vietnamese answer.
+
+Key fact first, then details, then the source and "cập nhật" date.  Every
+figure in an answer comes from the record; where the record says a fact is
+unknown, the answer says so and points to the national portal.  Fees are
+chosen for the day of the answer: a temporary rate in force today is quoted
+with the standard rate beside it; expired or future ones are not quoted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from bot.catalogue.models import Channel, Fact, FeeItem, Rate, Service, Status, TemporaryRate
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+PORTAL = "https://dichvucong.gov.vn"
+
+
+class Aspect(str, Enum):
+    documents = "documents"
+    fee = "fee"
+    processing_time = "processing_time"
+    how_to_apply = "how_to_apply"
+    audience = "audience"
+    overview = "overview"
+
+
+def today_in_vietnam() -> dt.date:
+    return dt.datetime.now(VIETNAM).date()
+
+
+@dataclass(frozen=True)
+class Replies:
+    """Phrases from data/lang/replies.yml."""
+
+    aspects: Mapping[str, str]
+    templates: Mapping[str, str]
+    fees: Mapping[str, str]
+    messages: Mapping[str, str]
+
+    @classmethod
+    def from_file(cls, path: Path) -> "Replies":
+        data: Dict[str, Any] = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return cls(data["aspects"], data["templates"], data["fees"], data["messages"])
+
+    def message(self, key: str) -> str:
+        return self.messages[key].format(portal=PORTAL)
+
+
+@lru_cache(maxsize=4)
+def load_replies(path: str) -> Replies:
+    return Replies.from_file(Path(path))
+
+
+def format_date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def format_vnd(amount: int, replies: Replies) -> str:
+    if amount == 0:
+        return replies.fees["free"]
+    return f"{amount:,}".replace(",", ".") + " " + replies.fees["currency"]
+
+
+class Renderer:
+    def __init__(self, replies: Replies, today: Optional[dt.date] = None) -> None:
+        self.replies = replies
+        self.today = today or today_in_vietnam()
+
+    # -- public --------------------------------------------------------------
+
+    def render(self, service: Service, aspect: Aspect) -> str:
+        return {
+            Aspect.documents: self._documents,
+            Aspect.fee: self._fee,
+            Aspect.processing_time: self._processing_time,
+            Aspect.how_to_apply: self._how_to_apply,
+            Aspect.audience: self._audience,
+            Aspect.overview: self._overview,
+        }[aspect](service)
+
+    # -- aspects -------------------------------------------------------------
+
+    def _documents(self, service: Service) -> str:
+        fact = service.documents
+        if fact.status == Status.unknown:
+            return self._unknown(service, Aspect.documents, fact)
+        lines = [self._t("documents", service=service.short_name)]
+        lines += [f"- {item}" for item in fact.items]
+        return self._finish(lines, fact, [fact])
+
+    def _fee(self, service: Service) -> str:
+        fact = service.fees
+        if fact.status == Status.unknown:
+            return self._unknown(service, Aspect.fee, fact)
+        lines = [self._t("fee", service=service.short_name)]
+        extra_sources: List[str] = []
+        for item in fact.items:
+            lines.append("- " + self._fee_item(item))
+            for rate in item.temporary:
+                if rate.in_force(self.today):
+                    extra_sources.append(str(rate.source))
+                    if rate.condition:
+                        lines.append("- " + self._conditional(rate))
+        return self._finish(lines, fact, [fact], extra_sources)
+
+    def _processing_time(self, service: Service) -> str:
+        fact = service.processing_time
+        if fact.status == Status.unknown:
+            return self._unknown(service, Aspect.processing_time, fact)
+        return self._finish(
+            [self._t("processing_time", service=service.short_name, text=fact.text)], fact, [fact]
+        )
+
+    def _how_to_apply(self, service: Service) -> str:
+        agency, steps = service.agency, service.steps
+        if agency.status == Status.unknown and steps.status == Status.unknown:
+            return self._unknown(service, Aspect.how_to_apply, steps)
+        lines = []
+        if agency.status != Status.unknown:
+            lines.append(self._t("how_to_apply", service=service.short_name, agency=agency.text))
+        if steps.channels:
+            names = ", ".join(
+                f"{c.name} ({c.url})" if c.url else c.name for c in steps.channels
+            )
+            lines.append(self._t("online_channels", channels=names))
+        lines += [f"{n}. {step}" for n, step in enumerate(steps.items, start=1)]
+        return self._finish(lines, steps, [agency, steps])
+
+    def _audience(self, service: Service) -> str:
+        fact = service.audience
+        if fact.status == Status.unknown:
+            return self._unknown(service, Aspect.audience, fact)
+        return self._finish([self._t("audience", service=service.short_name, text=fact.text)], fact, [fact])
+
+    def _overview(self, service: Service) -> str:
+        fact = service.summary
+        lines = [self._t("overview", service=service.short_name, text=fact.text)]
+        lines.append(self.replies.templates["overview_more"])
+        return self._finish(lines, fact, [fact])
+
+    # -- fees ----------------------------------------------------------------
+
+    def _standard(self, rates: List[Rate]) -> str:
+        if len(rates) == 1 and rates[0].channel == Channel.all:
+            return format_vnd(rates[0].amount, self.replies)
+        return ", ".join(
+            f"{format_vnd(r.amount, self.replies)} ({self.replies.fees[r.channel.value]})"
+            if r.channel != Channel.all
+            else format_vnd(r.amount, self.replies)
+            for r in rates
+        )
+
+    def _fee_item(self, item: FeeItem) -> str:
+        if not item.standard:
+            return f"{item.label}: {item.note}" if item.note else item.label
+        standard = self._standard(item.standard)
+        general = [r for r in item.temporary if r.condition is None and r.in_force(self.today)]
+        if general:
+            rate = general[0]
+            values = dict(
+                amount=self._amount(rate),
+                basis=rate.basis,
+                valid_to=format_date(rate.valid_to),
+                standard_label=self.replies.fees["standard"],
+                standard=standard,
+            )
+            key = "reduced_uncertain" if rate.uncertain else "reduced_now"
+            text = self.replies.fees[key].format(**values)
+        else:
+            text = standard
+        text = f"{item.label}: {text}"
+        if item.note:
+            text += f". {item.note}"
+        return text
+
+    def _amount(self, rate: TemporaryRate) -> str:
+        amount = format_vnd(rate.amount, self.replies)
+        if rate.channel != Channel.all:
+            amount += f" ({self.replies.fees[rate.channel.value]})"
+        return amount
+
+    def _conditional(self, rate: TemporaryRate) -> str:
+        amount = self._amount(rate)
+        return self.replies.fees["conditional"].format(
+            amount_title=amount[:1].upper() + amount[1:],
+            valid_from=format_date(rate.valid_from),
+            valid_to=format_date(rate.valid_to),
+            condition=rate.condition,
+            basis=rate.basis,
+            uncertain=self.replies.fees["conditional_uncertain"] if rate.uncertain else "",
+        )
+
+    # -- helpers -------------------------------------------------------------
+
+    def _t(self, key: str, **values: Any) -> str:
+        return self.replies.templates[key].format(portal=PORTAL, **values)
+
+    def _unknown(self, service: Service, aspect: Aspect, fact: Fact) -> str:
+        reason = f" ({fact.reason})" if fact.reason else ""
+        text = self._t(
+            "unknown", aspect=self.replies.aspects[aspect.value], service=service.short_name, reason=reason
+        )
+        return text
+
+    def _finish(
+        self, lines: List[str], main: Fact, facts: List[Fact], extra_sources: Optional[List[str]] = None
+    ) -> str:
+        for fact in facts:
+            if fact.note:
+                lines.append(fact.note)
+        if main.status == Status.conflicting:
+            lines.append(self._t("conflicting", reason=f" ({main.reason})" if main.reason else ""))
+        sources: List[str] = []
+        for url in [str(f.source) for f in facts] + (extra_sources or []):
+            if url not in sources:
+                sources.append(url)
+        verified = min(f.verified for f in facts)
+        lines.append(self._t("source", sources="; ".join(sources), date=format_date(verified)))
+        return "\n".join(lines)

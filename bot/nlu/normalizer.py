@@ -1,0 +1,137 @@
+"""The Vietnamese normaliser as a Rasa graph component.
+
+It runs `bot.vietnamese.normalize` (NFC, one tone-mark placement,
+abbreviations from data/lang/abbreviations.yml) once per message.  It does not
+change the message text, because entity offsets must point at what the user
+typed; it stores an `AlignedText` under "<attribute>_normalized", which the
+tokenizer and the service extractor read.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Sequence, Text
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.vietnamese import Lexicon, compose, normalize, strip_diacritics
+
+logger = logging.getLogger(__name__)
+
+#: Suffix of the message attribute holding the normalised text ("text_normalized").
+NORMALIZED_SUFFIX = "_normalized"
+TEXT_ATTRIBUTES: Sequence[str] = (TEXT, ACTION_TEXT)
+
+
+def normalized_attribute(attribute: str) -> str:
+    return attribute + NORMALIZED_SUFFIX
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True
+)
+class VietnameseNormalizer(GraphComponent):
+    """Normalises Vietnamese text for the components that follow.
+
+    It does not change the message text (entity offsets must stay right);
+    it stores an `AlignedText` under "<attribute>_normalized", which the
+    tokenizer and the service extractor read.  With
+    `augment_without_diacritics`, training examples are duplicated without
+    diacritics so the classifier also learns from unaccented input.
+    """
+
+    LEXICON_FILE = "lexicon.yml"
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # YAML file of abbreviations/teencode (see data/lang/abbreviations.yml)
+            "abbreviations_path": None,
+            # add an accent-free copy of every training example
+            "augment_without_diacritics": False,
+        }
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        lexicon: Lexicon,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.lexicon = lexicon
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "VietnameseNormalizer":
+        return cls(config, model_storage, resource, Lexicon.from_file(config["abbreviations_path"]))
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "VietnameseNormalizer":
+        try:
+            with model_storage.read_from(resource) as directory:
+                data = yaml.safe_load((directory / cls.LEXICON_FILE).read_text(encoding="utf-8"))
+            lexicon = Lexicon(
+                data.get("abbreviations") or {}, frozenset(data.get("not_after_number") or ())
+            )
+        except (ValueError, FileNotFoundError):
+            logger.warning("No lexicon in the model; normalising without abbreviations.")
+            lexicon = Lexicon()
+        return cls(config, model_storage, resource, lexicon)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Copies the lexicon into the model, so the model is self-contained."""
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / self.LEXICON_FILE).write_text(
+                yaml.safe_dump(self.lexicon.to_dict(), allow_unicode=True), encoding="utf-8"
+            )
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        if self._config["augment_without_diacritics"]:
+            training_data = self._augment(training_data)
+        self.process(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            for attribute in TEXT_ATTRIBUTES:
+                value = message.get(attribute)
+                if isinstance(value, str) and value:
+                    message.set(normalized_attribute(attribute), normalize(value, self.lexicon))
+        return messages
+
+    @staticmethod
+    def _augment(training_data: TrainingData) -> TrainingData:
+        """Accent-free copies of NLU examples (entity offsets are unchanged)."""
+        extra = []
+        seen = {m.get(TEXT) for m in training_data.intent_examples}
+        for example in training_data.intent_examples:
+            stripped = strip_diacritics(compose(example.get(TEXT)))
+            if stripped in seen:
+                continue
+            seen.add(stripped)
+            data = {k: v for k, v in example.data.items() if k != TEXT}
+            extra.append(Message(data={**data, TEXT: stripped}))
+        return training_data.merge(TrainingData(training_examples=extra))

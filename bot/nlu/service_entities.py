@@ -1,0 +1,120 @@
+"""Recognise which public service a message is about, from catalogue aliases.
+
+The `service` entity is not learned from annotated examples: it is matched
+against every name and alias in data/catalogue (accent- and case-insensitive,
+after abbreviation expansion), so adding an alias to a catalogue file needs no
+code change, only a retrain (which `make run` does when data/ changed).  The
+entity's value is the catalogue id, its span the user's original words.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, List, Optional, Text, Type
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.catalogue.loader import load_catalogue, search_terms
+from bot.catalogue.search import AliasMatcher
+from bot.nlu.normalizer import VietnameseNormalizer, normalized_attribute
+from bot.vietnamese import AlignedText
+
+logger = logging.getLogger(__name__)
+
+ENTITY = "service"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class CatalogueServiceExtractor(GraphComponent, EntityExtractorMixin):
+    """Finds catalogue services by name or alias (spaCy PhraseMatcher)."""
+
+    TERMS_FILE = "service_terms.json"
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"catalogue_path": "data/catalogue"}
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["spacy"]
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [VietnameseNormalizer]
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        terms: Optional[Dict[str, List[str]]] = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.matcher = AliasMatcher(terms or {})
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CatalogueServiceExtractor":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Reads the aliases from the catalogue and stores them in the model."""
+        services = load_catalogue(self._config["catalogue_path"])
+        terms = {sid: search_terms(service) for sid, service in services.items()}
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / self.TERMS_FILE).write_text(
+                json.dumps(terms, ensure_ascii=False), encoding="utf-8"
+            )
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "CatalogueServiceExtractor":
+        terms: Dict[str, List[str]] = {}
+        try:
+            with model_storage.read_from(resource) as directory:
+                terms = json.loads((directory / cls.TERMS_FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            logger.warning("No service aliases in the model; the service entity is disabled.")
+        return cls(config, model_storage, resource, terms)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not text:
+                continue
+            aligned = message.get(normalized_attribute(TEXT)) or AlignedText.identity(text)
+            entities = [
+                {
+                    "entity": ENTITY,
+                    "start": match.start,
+                    "end": match.end,
+                    "value": match.service_id,
+                    "confidence_entity": 1.0,
+                }
+                for match in self.matcher.find(aligned)
+            ]
+            entities = self.add_extractor_name(entities)
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages

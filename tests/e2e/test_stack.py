@@ -1,0 +1,48 @@
+"""The whole stack (catalogue + action server + Rasa) over the REST channel."""
+
+import signal
+import uuid
+
+import pytest
+
+from tests.conftest import post_json
+
+
+def ask(stack, message, sender=None):
+    url = f"http://127.0.0.1:{stack.settings.rasa_port}/webhooks/rest/webhook"
+    replies = post_json(url, {"sender": sender or uuid.uuid4().hex, "message": message})
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def test_passport_fee_from_the_catalogue_with_its_source(stack):
+    text = ask(stack, "làm hộ chiếu hết bao nhiêu tiền")
+    assert "200.000 đồng" in text
+    assert "https://vietnam.vn/en/le-phi-cap-ho-chieu-tu-ngay-01-01-2024-la-bao-nhieu" in text
+
+
+def test_with_and_without_diacritics_get_the_same_answer(stack):
+    accented = ask(stack, "đăng ký tạm trú cần giấy tờ gì")
+    plain = ask(stack, "dang ky tam tru can giay to gi")
+    assert "hồ sơ **đăng ký tạm trú**" in accented
+    assert accented == plain
+
+
+def test_follow_up_reuses_the_service(stack):
+    sender = uuid.uuid4().hex
+    ask(stack, "đk tạm trú cần những gì", sender)
+    text = ask(stack, "còn lệ phí thì sao?", sender)
+    assert "lệ phí **đăng ký tạm trú**" in text and "15.000 đồng" in text
+
+
+@pytest.mark.parametrize("message", ["", " ", "😀😀😀", "<img src=x onerror=alert(1)>", "a" * 5000])
+def test_odd_input_gets_a_polite_reply_not_an_error(stack, message):
+    text = ask(stack, message)
+    assert text.startswith("Dạ")
+
+
+def test_catalogue_down_gives_apology_and_portal(stack):
+    catalogue = stack.processes[0]
+    catalogue.send_signal(signal.SIGTERM)
+    catalogue.wait(timeout=20)
+    text = ask(stack, "làm hộ chiếu mất bao lâu")
+    assert "xin lỗi" in text and "https://dichvucong.gov.vn" in text
