@@ -4,6 +4,7 @@
   run                    train if stale, then start the whole stack
   catalogue serve        start the catalogue HTTP service
   catalogue check        validate data/catalogue and print a summary
+  evaluate [--variant V] intent accuracy on the held-out set, per config variant
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     sub.add_parser("run", help="train if stale, then start the whole stack")
     catalogue = sub.add_parser("catalogue", help="the service catalogue")
     catalogue.add_argument("action", choices=["serve", "check"])
+    evaluate = sub.add_parser("evaluate", help="held-out intent accuracy per config variant")
+    evaluate.add_argument("--variant", action="append", help="default: all variants")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -40,6 +43,11 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         train_model(settings.model_dir)
         return run(settings)
+    if args.command == "evaluate":
+        from bot.evaluation import VARIANTS, evaluate as run_evaluation, report
+
+        print(report(run_evaluation(args.variant or list(VARIANTS))))
+        return 0
     if args.action == "serve":
         from bot.catalogue.server import serve
 
