@@ -128,6 +128,14 @@ class OnlineChannel(Record):
 
 class Steps(ListFact):
     channels: List[OnlineChannel] = Field(default_factory=list)
+    # What to do when stuck at step n (same order as items; may be empty).
+    help: List[str] = Field(default_factory=list)
+
+    @root_validator(skip_on_failure=True)
+    def _help_matches_items(cls, values):  # noqa: N805
+        if values.get("help") and len(values["help"]) != len(values.get("items") or []):
+            raise ValueError("'help' needs one entry per step in 'items'")
+        return values
 
 
 class Service(Record):
@@ -137,6 +145,8 @@ class Service(Record):
     name: str  # official Vietnamese name
     short_name: str  # what the bot calls it in replies
     group: str = Field(regex=ID_PATTERN)  # topic, for lists and menus
+    # position in Đề án 06's list of 25 essential services (None: not one of them)
+    essential_number: Optional[int] = Field(None, ge=1, le=25)
     aliases: List[str] = Field(min_items=1)  # how people name it, with and without diacritics
     portal_url: HttpUrl  # where to apply or read more
     summary: TextFact
