@@ -1,18 +1,17 @@
-"""Custom action: answer a question about a service from the catalogue.
-
-Thin on purpose: read the slots, call `bot.answering`, send the reply.
-"""
+"""Custom actions.  Thin on purpose: read the tracker, call `bot.answering`,
+send the reply.  The catalogue client is blocking (requests), so each call
+runs in a worker thread to keep the action server's event loop free."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.answering import Answerer, aspect_for
+from bot.answering import Answerer, Reply, aspect_for
 from bot.catalogue.answers import load_replies
 from bot.catalogue.client import CatalogueClient
 from bot.config import Settings
@@ -23,17 +22,128 @@ _answerer = Answerer(
     load_replies(str(_settings.replies_path)),
 )
 
+FAQ_INTENTS = {
+    "vneid_levels", "vneid_register_level1", "vneid_register_level2", "vneid_no_otp",
+    "vneid_change_phone", "vneid_forgot_passcode", "vneid_forgot_password",
+    "vneid_new_phone", "vneid_lost_phone", "vneid_scam", "ask_de_an_06",
+    "ask_application_status",
+}
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+
+
+def user_turns_this_session(tracker: Tracker) -> List[Dict[str, Any]]:
+    turns: List[Dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            break
+        if event.get("event") == "user":
+            turns.append(event)
+    return turns  # newest first
+
+
+def consecutive_misses(tracker: Tracker) -> int:
+    misses = 0
+    for event in user_turns_this_session(tracker):
+        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != "nlu_fallback":
+            break
+        misses += 1
+    return max(misses, 1)
+
 
 class ActionAnswerService(Action):
     def name(self) -> Text:
         return "action_answer_service"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        intent = tracker.latest_message.get("intent", {}).get("name")
-        aspect = aspect_for(intent, tracker.get_slot("aspect"))
-        # The catalogue client is blocking (requests); keep the event loop free.
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        aspect = aspect_for(latest_intent(tracker), tracker.get_slot("aspect"))
         reply = await asyncio.to_thread(_answerer.answer, tracker.get_slot("service"), aspect)
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+        send(dispatcher, reply)
         return [SlotSet("aspect", aspect.value)]
+
+
+class ActionAnswerFaq(Action):
+    def name(self) -> Text:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        intent = latest_intent(tracker)
+        if intent not in FAQ_INTENTS:
+            intent = "ask_de_an_06"
+        send(dispatcher, await asyncio.to_thread(_answerer.faq, intent))
+        return []
+
+
+class ActionListServices(Action):
+    def name(self) -> Text:
+        return "action_list_services"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        if latest_intent(tracker) == "ask_vneid_services":
+            reply = await asyncio.to_thread(_answerer.services_in_vneid)
+        else:
+            reply = await asyncio.to_thread(_answerer.list_services)
+        send(dispatcher, reply)
+        return []
+
+
+class ActionVneidStep(Action):
+    """The activation guide one step at a time, with "next" and "stuck" buttons."""
+
+    def name(self) -> Text:
+        return "action_vneid_step"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        intent = latest_intent(tracker)
+        current = int(tracker.get_slot("vneid_step") or 0)
+        if intent == "vneid_stuck":
+            step, stuck = max(current, 1), True
+        elif intent == "vneid_next_step":
+            step, stuck = current + 1, False
+        else:
+            step, stuck = 1, False
+        send(dispatcher, await asyncio.to_thread(_answerer.vneid_step, step, stuck))
+        return [SlotSet("vneid_step", float(step))]
+
+
+class ActionClarify(Action):
+    """NLU unsure: offer the two likeliest readings; on the second miss in a
+    row, hand over to the hotline / one-stop desk."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        reply = _answerer.clarify(ranking, tracker.get_slot("service"), consecutive_misses(tracker))
+        send(dispatcher, reply)
+        return []
+
+
+class ActionSessionStart(Action):
+    """Start every conversation with the welcome and the main topics."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        send(dispatcher, _answerer.welcome())
+        return [SessionStarted(), ActionExecuted("action_listen")]
+
+
+class ActionGreet(Action):
+    """Answer a greeting, unless the welcome was just shown for this session."""
+
+    def name(self) -> Text:
+        return "action_greet"
+
+    async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        if len(user_turns_this_session(tracker)) > 1:
+            send(dispatcher, _answerer.welcome(first_of_session=False))
+        return []

@@ -4,7 +4,7 @@
   run                    train if stale, then start the whole stack
   catalogue serve        start the catalogue HTTP service
   catalogue check        validate data/catalogue and print a summary
-  evaluate [--variant V] intent accuracy on the held-out set, per config variant
+  evaluate [--variant V|all] [--errors]  held-out intent accuracy and entity F1
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     catalogue = sub.add_parser("catalogue", help="the service catalogue")
     catalogue.add_argument("action", choices=["serve", "check"])
     evaluate = sub.add_parser("evaluate", help="held-out intent accuracy per config variant")
-    evaluate.add_argument("--variant", action="append", help="default: all variants")
+    evaluate.add_argument("--variant", action="append", help="a config variant (default: config.yml)")
+    evaluate.add_argument("--errors", action="store_true", help="list every wrong prediction")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -46,7 +47,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.command == "evaluate":
         from bot.evaluation import VARIANTS, evaluate as run_evaluation, report
 
-        print(report(run_evaluation(args.variant or list(VARIANTS))))
+        names = list(VARIANTS) if args.variant == ["all"] else (args.variant or ["config.yml"])
+        print(report(run_evaluation(names), show_errors=args.errors))
         return 0
     if args.action == "serve":
         from bot.catalogue.server import serve

@@ -25,6 +25,7 @@ class Settings:
     tracker_store_url: str
     lock_store_type: str
     catalogue_dir: Path
+    faq_dir: Path
     lexicon_path: Path
     replies_path: Path
     model_dir: Path
@@ -47,6 +48,7 @@ class Settings:
             tracker_store_url=_env("TRACKER_STORE_URL", f"sqlite:///{var_dir / 'tracker.db'}"),
             lock_store_type=_env("LOCK_STORE_TYPE", "in_memory"),
             catalogue_dir=Path(_env("CATALOGUE_DIR", str(ROOT / "data" / "catalogue"))),
+            faq_dir=Path(_env("FAQ_DIR", str(ROOT / "data" / "faq"))),
             lexicon_path=ROOT / "data" / "lang" / "abbreviations.yml",
             replies_path=ROOT / "data" / "lang" / "replies.yml",
             model_dir=Path(_env("MODEL_DIR", str(ROOT / "models"))),

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from bot.catalogue.models import Channel, Fact, FeeItem, Rate, Service, Status, TemporaryRate
+from bot.catalogue.models import Channel, FaqEntry, Fact, FeeItem, Rate, Service, Status, TemporaryRate
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 PORTAL = "https://dichvucong.gov.vn"
@@ -46,14 +46,24 @@ class Replies:
     templates: Mapping[str, str]
     fees: Mapping[str, str]
     messages: Mapping[str, str]
+    groups: Mapping[str, str]
+    intent_labels: Mapping[str, str]
+    dialogue: Mapping[str, str]
+    welcome: Mapping[str, Any]
 
     @classmethod
     def from_file(cls, path: Path) -> "Replies":
         data: Dict[str, Any] = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return cls(data["aspects"], data["templates"], data["fees"], data["messages"])
+        return cls(
+            data["aspects"], data["templates"], data["fees"], data["messages"],
+            data["groups"], data["intent_labels"], data["dialogue"], data["welcome"],
+        )
 
     def message(self, key: str) -> str:
         return self.messages[key].format(portal=PORTAL)
+
+    def say(self, key: str, **values: Any) -> str:
+        return self.dialogue[key].format(portal=PORTAL, **values)
 
 
 @lru_cache(maxsize=4)
@@ -87,6 +97,11 @@ class Renderer:
             Aspect.audience: self._audience,
             Aspect.overview: self._overview,
         }[aspect](service)
+
+    def faq(self, entry: FaqEntry) -> str:
+        return entry.answer.strip() + "\n" + self._t(
+            "source", sources=str(entry.source), date=format_date(entry.verified)
+        )
 
     # -- aspects -------------------------------------------------------------
 

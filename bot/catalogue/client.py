@@ -11,7 +11,7 @@ from typing import Any, List, Optional
 
 import requests
 
-from bot.catalogue.models import Service
+from bot.catalogue.models import FaqEntry, Service
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ class CatalogueUnavailable(Exception):
 
 
 class ServiceNotFound(Exception):
-    """No service with that id."""
+    """No service (or FAQ entry) with that id."""
 
 
 class CatalogueClient:
@@ -58,6 +58,9 @@ class CatalogueClient:
     def get_service(self, service_id: str) -> Service:
         data = self._get(f"/services/{requests.utils.quote(service_id, safe='')}")
         return Service.parse_obj(data)
+
+    def get_faq(self, entry_id: str) -> FaqEntry:
+        return FaqEntry.parse_obj(self._get(f"/faq/{requests.utils.quote(entry_id, safe='')}"))
 
     def search(self, query: str, limit: int = 5) -> List[dict]:
         return self._get("/search", params={"q": query, "limit": limit})

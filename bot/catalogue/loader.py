@@ -8,7 +8,7 @@ from typing import Dict, List, Union
 import yaml
 from pydantic import ValidationError
 
-from bot.catalogue.models import Service
+from bot.catalogue.models import FaqEntry, Service
 from bot.vietnamese import fold
 
 
@@ -64,3 +64,20 @@ def load_catalogue(directory: Union[str, Path]) -> Dict[str, Service]:
 def search_terms(service: Service) -> List[str]:
     """Every name a service is known by."""
     return [service.name, service.short_name, *service.aliases]
+
+
+def load_faq(directory: Union[str, Path]) -> Dict[str, FaqEntry]:
+    """FAQ entries from every `*.yml` under `directory` (a list under `entries`)."""
+    entries: Dict[str, FaqEntry] = {}
+    for path in sorted(Path(directory).glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for index, raw in enumerate(data.get("entries") or []):
+            try:
+                entry = FaqEntry.parse_obj(raw)
+            except ValidationError as error:
+                problems = "; ".join(f"{_field_path(e['loc'])}: {e['msg']}" for e in error.errors())
+                raise CatalogueError(f"{path}: entries.{index}: {problems}") from error
+            if entry.id in entries:
+                raise CatalogueError(f"{path}: entries.{index}.id: '{entry.id}' is used twice")
+            entries[entry.id] = entry
+    return entries

@@ -175,3 +175,15 @@ class Service(Record):
             self.fees,
             self.legal_basis,
         ]
+
+
+class FaqEntry(Record):
+    """A sourced answer to a question that is not about one service's facts
+    (VNeID problems, what Đề án 06 is, how to look up an application)."""
+
+    id: str = Field(regex=ID_PATTERN)  # also the intent that asks it
+    title: str
+    answer: str
+    source: HttpUrl
+    verified: dt.date
+    service: Optional[str] = None  # related catalogue service id

@@ -1,9 +1,10 @@
 """The catalogue HTTP service (JSON), used by the custom actions.
 
 GET /health                 -> {"status": "ok", "services": N, "version": V}
-GET /services               -> [{"id", "name", "short_name", "group"}]
+GET /services               -> [{"id", "name", "short_name", "group", "essential_number", "in_vneid"}]
 GET /services/{id}          -> the full record
 GET /search?q=...&limit=5   -> [{"id", "short_name", "score"}]
+GET /faq/{id}               -> a FAQ entry (VNeID problems, Đề án 06, ...)
 
 Records are kept in memory and reloaded when the store's version changes
 (checked at most every `refresh_seconds`), so a look-up costs no database read.
@@ -18,8 +19,8 @@ from typing import Dict, Optional
 
 from aiohttp import web
 
-from bot.catalogue.loader import load_catalogue, search_terms
-from bot.catalogue.models import Service
+from bot.catalogue.loader import load_catalogue, load_faq, search_terms
+from bot.catalogue.models import FaqEntry, Service
 from bot.catalogue.search import ServiceIndex
 from bot.catalogue.store import CatalogueStore
 from bot.config import Settings
@@ -39,6 +40,7 @@ class Catalogue:
         self.refresh_seconds = refresh_seconds
         self.version = -1
         self.services: Dict[str, Service] = {}
+        self.faq: Dict[str, FaqEntry] = {}
         self.index = ServiceIndex({}, lexicon)
         self._checked_at = 0.0
         self._lock = asyncio.Lock()
@@ -48,6 +50,7 @@ class Catalogue:
         if version == self.version:
             return
         services = self.store.all()
+        self.faq = self.store.all("faq", FaqEntry)
         self.index = ServiceIndex({sid: search_terms(s) for sid, s in services.items()}, self.lexicon)
         self.services = services
         self.version = version
@@ -85,7 +88,14 @@ def make_app(catalogue: Catalogue) -> web.Application:
         cat = await catalogue.fresh()
         return _json(
             [
-                {"id": s.id, "name": s.name, "short_name": s.short_name, "group": s.group}
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "short_name": s.short_name,
+                    "group": s.group,
+                    "essential_number": s.essential_number,
+                    "in_vneid": any("VNeID" in c.name for c in s.steps.channels),
+                }
                 for s in sorted(cat.services.values(), key=lambda s: s.id)
             ]
         )
@@ -99,6 +109,14 @@ def make_app(catalogue: Catalogue) -> web.Application:
         return web.Response(
             text=service.json(ensure_ascii=False), content_type="application/json"
         )
+
+    @routes.get("/faq/{entry_id}")
+    async def get_faq(request: web.Request) -> web.Response:
+        cat = await catalogue.fresh()
+        entry: Optional[FaqEntry] = cat.faq.get(request.match_info["entry_id"])
+        if entry is None:
+            return _json({"error": "not_found"}, status=404)
+        return web.Response(text=entry.json(ensure_ascii=False), content_type="application/json")
 
     @routes.get("/search")
     async def search(request: web.Request) -> web.Response:
@@ -126,6 +144,7 @@ def build(settings: Settings) -> Catalogue:
     """Seed the store from the YAML files and load it."""
     store = CatalogueStore(settings.database_url)
     changes = store.sync(load_catalogue(settings.catalogue_dir))
+    changes += store.sync(load_faq(settings.faq_dir), kind="faq")
     logger.info("Catalogue seeded from %s (%d changes)", settings.catalogue_dir, changes)
     catalogue = Catalogue(store, Lexicon.from_file(str(settings.lexicon_path)))
     catalogue.load()

@@ -1,8 +1,8 @@
 """Where the catalogue lives at run time: an SQL database.
 
 SQLite (a file under var/) by default, PostgreSQL when DATABASE_URL points at
-one.  The YAML files in data/catalogue are the seed: `sync()` writes every
-entry whose content changed and removes entries whose file is gone, and bumps a
+one.  The YAML files in data/catalogue (services) and data/faq are the seed:
+`sync()` writes every record whose content changed and removes entries whose file is gone, and bumps a
 version number so readers know to refresh.  Later staff tools edit the same
 table.
 """
@@ -12,17 +12,21 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Dict, Mapping, Optional
+from typing import Dict, Mapping, Optional, Type, TypeVar
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 
 from bot.catalogue.models import Service
 
+M = TypeVar("M", bound=BaseModel)
+
 metadata = sa.MetaData()
 
-services_table = sa.Table(
-    "catalogue_services",
+records_table = sa.Table(
+    "catalogue_records",
     metadata,
+    sa.Column("kind", sa.String(20), primary_key=True),  # "service" or "faq"
     sa.Column("id", sa.String(100), primary_key=True),
     sa.Column("document", sa.Text, nullable=False),
     sa.Column("content_hash", sa.String(64), nullable=False),
@@ -52,33 +56,36 @@ class CatalogueStore:
     def _hash(document: str) -> str:
         return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
-    def sync(self, services: Mapping[str, Service]) -> int:
-        """Make the table equal to `services`; returns the number of changes."""
-        documents = {sid: s.json(ensure_ascii=False) for sid, s in services.items()}
+    def sync(self, records: Mapping[str, BaseModel], kind: str = "service") -> int:
+        """Make the rows of `kind` equal to `records`; returns the number of changes."""
+        table = records_table
+        documents = {rid: r.json(ensure_ascii=False) for rid, r in records.items()}
         changes = 0
         with self.engine.begin() as conn:
             existing = dict(
-                conn.execute(sa.select(services_table.c.id, services_table.c.content_hash)).all()
+                conn.execute(
+                    sa.select(table.c.id, table.c.content_hash).where(table.c.kind == kind)
+                ).all()
             )
-            for sid, document in documents.items():
+            for rid, document in documents.items():
                 digest = self._hash(document)
-                if existing.get(sid) == digest:
+                if existing.get(rid) == digest:
                     continue
                 changes += 1
-                if sid in existing:
+                if rid in existing:
                     conn.execute(
-                        services_table.update()
-                        .where(services_table.c.id == sid)
+                        table.update()
+                        .where(table.c.kind == kind, table.c.id == rid)
                         .values(document=document, content_hash=digest)
                     )
                 else:
                     conn.execute(
-                        services_table.insert().values(id=sid, document=document, content_hash=digest)
+                        table.insert().values(kind=kind, id=rid, document=document, content_hash=digest)
                     )
             gone = set(existing) - set(documents)
             if gone:
                 changes += len(gone)
-                conn.execute(services_table.delete().where(services_table.c.id.in_(gone)))
+                conn.execute(table.delete().where(table.c.kind == kind, table.c.id.in_(gone)))
             if changes:
                 self._bump_version(conn)
         return changes
@@ -101,7 +108,9 @@ class CatalogueStore:
             ).scalar()
         return value or 0
 
-    def all(self) -> Dict[str, Service]:
+    def all(self, kind: str = "service", model: Type[M] = Service) -> Dict[str, M]:  # type: ignore[assignment]
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(services_table.c.id, services_table.c.document)).all()
-        return {sid: Service.parse_obj(json.loads(document)) for sid, document in rows}
+            rows = conn.execute(
+                sa.select(records_table.c.id, records_table.c.document).where(records_table.c.kind == kind)
+            ).all()
+        return {rid: model.parse_obj(json.loads(document)) for rid, document in rows}

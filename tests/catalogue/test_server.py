@@ -15,7 +15,9 @@ def test_health_and_list(catalogue_service):
     status, health = get(catalogue_service, "/health")
     assert status == 200 and health["status"] == "ok" and health["services"] >= 5
     _, listing = get(catalogue_service, "/services")
-    assert {"id": "dang_ky_tam_tru", "name": "Đăng ký tạm trú", "short_name": "đăng ký tạm trú", "group": "cu_tru"} in listing
+    tam_tru = next(s for s in listing if s["id"] == "dang_ky_tam_tru")
+    assert tam_tru == {"id": "dang_ky_tam_tru", "name": "Đăng ký tạm trú", "short_name": "đăng ký tạm trú",
+                       "group": "cu_tru", "essential_number": 4, "in_vneid": True}
 
 
 def test_get_by_id(catalogue_service):
