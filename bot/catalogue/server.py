@@ -18,6 +18,7 @@ import time
 from typing import Dict, Optional
 
 from aiohttp import web
+from pydantic import BaseModel
 
 from bot.catalogue.loader import load_catalogue, load_faq, search_terms
 from bot.catalogue.models import FaqEntry, Service
@@ -75,6 +76,12 @@ def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
+def _record(record: Optional[BaseModel]) -> web.Response:
+    if record is None:
+        return _json({"error": "not_found"}, status=404)
+    return web.Response(text=record.json(ensure_ascii=False), content_type="application/json")
+
+
 def make_app(catalogue: Catalogue) -> web.Application:
     routes = web.RouteTableDef()
 
@@ -103,20 +110,12 @@ def make_app(catalogue: Catalogue) -> web.Application:
     @routes.get("/services/{service_id}")
     async def get_service(request: web.Request) -> web.Response:
         cat = await catalogue.fresh()
-        service: Optional[Service] = cat.services.get(request.match_info["service_id"])
-        if service is None:
-            return _json({"error": "not_found"}, status=404)
-        return web.Response(
-            text=service.json(ensure_ascii=False), content_type="application/json"
-        )
+        return _record(cat.services.get(request.match_info["service_id"]))
 
     @routes.get("/faq/{entry_id}")
     async def get_faq(request: web.Request) -> web.Response:
         cat = await catalogue.fresh()
-        entry: Optional[FaqEntry] = cat.faq.get(request.match_info["entry_id"])
-        if entry is None:
-            return _json({"error": "not_found"}, status=404)
-        return web.Response(text=entry.json(ensure_ascii=False), content_type="application/json")
+        return _record(cat.faq.get(request.match_info["entry_id"]))
 
     @routes.get("/search")
     async def search(request: web.Request) -> web.Response:
