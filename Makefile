@@ -12,15 +12,17 @@ export TF_CPP_MIN_LOG_LEVEL = 2
 ## set up .venv with Python 3.10 and the pinned dependencies (once)
 setup: $(STAMP)
 
-$(STAMP): requirements.lock bot/bootstrap.py
+$(STAMP): requirements.lock bot/bootstrap.py web/package-lock.json
 	$(PYTHON3) bot/bootstrap.py
 
 ## set up if needed, train if stale, start catalogue + actions + Rasa
 run: setup
 	$(PY) -m bot run
 
-## set up if needed and run every test (trains the model if stale)
+## set up if needed and run every test (trains the model if stale; installs
+## Debian's Chromium for the browser tests if it is missing)
 test: setup
+	$(PYTHON3) bot/bootstrap.py --browser
 	$(PY) -m pytest
 
 ## train the model if it is missing or older than data/, config.yml, domain.yml
@@ -28,4 +30,4 @@ train: setup
 	$(PY) -m bot train
 
 clean:
-	rm -rf models var .pytest_cache
+	rm -rf models var .pytest_cache test-artifacts

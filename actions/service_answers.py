@@ -34,8 +34,13 @@ def latest_intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
-def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+def send(dispatcher: CollectingDispatcher, reply: Reply, tracker: Optional[Tracker] = None) -> None:
+    """Send the reply; with a tracker, also the answer's intent and service
+    (a custom message the web widget attaches to 👍/👎 feedback)."""
     dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
+    if tracker is not None:
+        meta = {"intent": latest_intent(tracker), "service": tracker.get_slot("service")}
+        dispatcher.utter_message(json_message={"data": {"meta": meta}})
 
 
 def user_turns_this_session(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -64,7 +69,7 @@ class ActionAnswerService(Action):
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         aspect = aspect_for(latest_intent(tracker), tracker.get_slot("aspect"))
         reply = await asyncio.to_thread(_answerer.answer, tracker.get_slot("service"), aspect)
-        send(dispatcher, reply)
+        send(dispatcher, reply, tracker)
         return [SlotSet("aspect", aspect.value)]
 
 
@@ -76,7 +81,7 @@ class ActionAnswerFaq(Action):
         intent = latest_intent(tracker)
         if intent not in FAQ_INTENTS:
             intent = "ask_de_an_06"
-        send(dispatcher, await asyncio.to_thread(_answerer.faq, intent))
+        send(dispatcher, await asyncio.to_thread(_answerer.faq, intent), tracker)
         return []
 
 
@@ -89,7 +94,7 @@ class ActionListServices(Action):
             reply = await asyncio.to_thread(_answerer.services_in_vneid)
         else:
             reply = await asyncio.to_thread(_answerer.list_services)
-        send(dispatcher, reply)
+        send(dispatcher, reply, tracker)
         return []
 
 
@@ -108,7 +113,7 @@ class ActionVneidStep(Action):
             step, stuck = current + 1, False
         else:
             step, stuck = 1, False
-        send(dispatcher, await asyncio.to_thread(_answerer.vneid_step, step, stuck))
+        send(dispatcher, await asyncio.to_thread(_answerer.vneid_step, step, stuck), tracker)
         return [SlotSet("vneid_step", float(step))]
 
 

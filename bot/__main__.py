@@ -3,6 +3,7 @@
   train [--force]        train the Rasa model if it is missing or stale
   run                    train if stale, then start the whole stack
   catalogue serve        start the catalogue HTTP service
+  web serve              start the web page (chat widget, feedback, guides)
   catalogue check        validate data/catalogue and print a summary
   evaluate [--variant V|all] [--errors]  held-out intent accuracy and entity F1
 """
@@ -25,6 +26,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     sub.add_parser("run", help="train if stale, then start the whole stack")
     catalogue = sub.add_parser("catalogue", help="the service catalogue")
     catalogue.add_argument("action", choices=["serve", "check"])
+    web_cmd = sub.add_parser("web", help="the public web page")
+    web_cmd.add_argument("action", choices=["serve"])
     evaluate = sub.add_parser("evaluate", help="held-out intent accuracy per config variant")
     evaluate.add_argument("--variant", action="append", help="a config variant (default: config.yml)")
     evaluate.add_argument("--errors", action="store_true", help="list every wrong prediction")
@@ -49,6 +52,11 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         names = list(VARIANTS) if args.variant == ["all"] else (args.variant or ["config.yml"])
         print(report(run_evaluation(names), show_errors=args.errors))
+        return 0
+    if args.command == "web":
+        from bot.web.server import serve as serve_web
+
+        serve_web(settings)
         return 0
     if args.action == "serve":
         from bot.catalogue.server import serve

@@ -5,7 +5,10 @@ deploy on usually have a newer Python on PATH.  This script runs under any
 Python 3 (standard library only), finds a 3.10, creates `.venv` and installs
 the pinned dependencies from `requirements.lock`.
 
-Usage: python3 bot/bootstrap.py [--venv .venv]
+It also installs the web widget's assets (`npm ci` in web/, served locally,
+no CDN) and, with --browser, Debian's Chromium for the browser tests.
+
+Usage: python3 bot/bootstrap.py [--venv .venv] [--browser]
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import Iterable, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK_FILE = ROOT / "requirements.lock"
+WEB = ROOT / "web"
+CHROMIUM = "/usr/bin/chromium"
 WANTED = (3, 10)
 
 HOW_TO_GET_PYTHON = """\
@@ -92,15 +97,47 @@ def run(cmd: List[str]) -> None:
     subprocess.run(cmd, check=True)
 
 
+def ensure_web_assets() -> int:
+    """`npm ci` in web/ when package-lock.json changed since the last install."""
+    lock = WEB / "package-lock.json"
+    stamp = WEB / "node_modules" / ".installed"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text().strip() == digest:
+        return 0
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.stderr.write("npm was not found; install Node.js 18+ (Debian: apt-get install nodejs npm).\n")
+        return 2
+    run([npm, "ci", "--prefix", str(WEB), "--no-audit", "--no-fund", "--loglevel=error"])
+    stamp.write_text(digest + "\n")
+    return 0
+
+
+def ensure_chromium() -> int:
+    """Debian's Chromium for the browser tests (a test tool's own download cannot work here)."""
+    if Path(CHROMIUM).exists():
+        return 0
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        sys.stderr.write(f"{CHROMIUM} is missing; install Debian's chromium package (sudo apt-get install chromium).\n")
+        return 2
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True, env=env)
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venv", default=str(ROOT / ".venv"))
+    parser.add_argument("--browser", action="store_true", help="only make sure Chromium is installed")
     args = parser.parse_args(argv)
+    if args.browser:
+        return ensure_chromium()
     venv = Path(args.venv)
     stamp = venv / ".installed"
     if stamp.exists() and stamp.read_text().strip() == lock_digest():
         print(f"Environment {venv} is up to date.")
-        return 0
+        return ensure_web_assets()
 
     python = find_python310()
     if python is None:
@@ -116,7 +153,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     run([str(venv_python), "-m", "pip", "check"])
     stamp.write_text(lock_digest() + "\n")
     print(f"Environment {venv} is ready.")
-    return 0
+    return ensure_web_assets()
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ class Settings:
     rasa_port: int
     action_port: int
     catalogue_port: int
+    web_port: int
+    rasa_public_url: str
     host: str
     catalogue_url: str
     database_url: str
@@ -42,6 +44,9 @@ class Settings:
             rasa_port=int(_env("RASA_PORT", "5005")),
             action_port=int(_env("ACTION_PORT", "5055")),
             catalogue_port=catalogue_port,
+            web_port=int(_env("WEB_PORT", "8000")),
+            # where browsers reach Rasa; default: the page's host on RASA_PORT
+            rasa_public_url=_env("RASA_PUBLIC_URL", ""),
             host=host,
             catalogue_url=_env("CATALOGUE_URL", f"http://127.0.0.1:{catalogue_port}"),
             database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'catalogue.db'}"),

@@ -1,8 +1,7 @@
 """Start the whole stack in the foreground: catalogue, action server, Rasa.
 
-    citizen --HTTP/socket.io--> Rasa server (5005) --webhook--> action server (5055)
-                                                                   |
-                                                   catalogue service (8010) <- data/catalogue
+    browser -- web page (8000) -- chat widget --socket.io/REST--> Rasa server (5005)
+    Rasa server --webhook--> action server (5055) --HTTP--> catalogue service (8010)
 
 Each process is started in dependency order and waited for until its health
 URL answers; Ctrl-C or SIGTERM stops them all, and if one dies the others are
@@ -46,7 +45,10 @@ def stack_env(settings: Settings) -> Dict[str, str]:
         ACTION_ENDPOINT_URL=f"http://127.0.0.1:{settings.action_port}/webhook",
         TRACKER_STORE_URL=settings.tracker_store_url,
         LOCK_STORE_TYPE=settings.lock_store_type,
+        RASA_PORT=str(settings.rasa_port),
+        ACTION_PORT=str(settings.action_port),
         CATALOGUE_PORT=str(settings.catalogue_port),
+        WEB_PORT=str(settings.web_port),
         CATALOGUE_URL=settings.catalogue_url,
         DATABASE_URL=settings.database_url,
         BOT_VAR_DIR=str(settings.var_dir),
@@ -85,13 +87,31 @@ def components(settings: Settings, model: Optional[Path] = None) -> List[Compone
                 "--port", str(settings.rasa_port),
                 "--credentials", "credentials.yml",
                 "--endpoints", "endpoints.yml",
+                # the web page (another port) may call the REST channel
+                "--cors", *web_origins(settings),
             ],
             f"http://127.0.0.1:{settings.rasa_port}/",
             f"http://{host}:{settings.rasa_port}/webhooks/rest/webhook (REST), "
             f"http://{host}:{settings.rasa_port}/socket.io (socket.io)",
             300,
         ),
+        Component(
+            "web page",
+            [python, "-m", "bot", "web", "serve"],
+            f"http://127.0.0.1:{settings.web_port}/healthz",
+            f"http://{'localhost' if host == '127.0.0.1' else host}:{settings.web_port}/ "
+            f"(guides: /huong-dan)",
+            60,
+        ),
     ]
+
+
+def web_origins(settings: Settings) -> List[str]:
+    origins = {f"http://{h}:{settings.web_port}" for h in ("127.0.0.1", "localhost", settings.host)}
+    extra = os.environ.get("WEB_PUBLIC_ORIGIN", "").strip()
+    if extra:
+        origins.add(extra.rstrip("/"))
+    return sorted(origins)
 
 
 def wait_healthy(url: str, process: subprocess.Popen, timeout: float) -> bool:

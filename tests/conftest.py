@@ -40,6 +40,7 @@ def settings_for(tmp: Path) -> Settings:
         rasa_port=free_port(),
         action_port=free_port(),
         catalogue_port=catalogue_port,
+        web_port=free_port(),
         catalogue_url=f"http://127.0.0.1:{catalogue_port}",
         database_url=f"sqlite:///{tmp / 'catalogue.db'}",
         tracker_store_url=f"sqlite:///{tmp / 'tracker.db'}",

@@ -118,15 +118,23 @@ class Renderer:
         if fact.status == Status.unknown:
             return self._unknown(service, Aspect.fee, fact)
         lines = [self._t("fee", service=service.short_name)]
-        extra_sources: List[str] = []
-        for item in fact.items:
-            lines.append("- " + self._fee_item(item))
-            for rate in item.temporary:
-                if rate.in_force(self.today):
-                    extra_sources.append(str(rate.source))
-                    if rate.condition:
-                        lines.append("- " + self._conditional(rate))
+        lines += ["- " + line for line in self.fee_lines(service)]
+        extra_sources = [
+            str(rate.source) for item in fact.items for rate in item.temporary if rate.in_force(self.today)
+        ]
         return self._finish(lines, fact, [fact], extra_sources)
+
+    def fee_lines(self, service: Service) -> List[str]:
+        """The fees in force today, one line per item (chat answers and printed guides)."""
+        lines: List[str] = []
+        for item in service.fees.items:
+            lines.append(self._fee_item(item))
+            lines += [
+                self._conditional(rate)
+                for rate in item.temporary
+                if rate.in_force(self.today) and rate.condition
+            ]
+        return lines
 
     def _processing_time(self, service: Service) -> str:
         fact = service.processing_time

@@ -49,6 +49,7 @@ def test_fee_answer_comes_from_the_catalogue(answerer):
     messages, events = run_action(answerer, "ask_fee", "cap_ho_chieu_pho_thong")
     text = messages[0]["text"]
     assert "200.000 đồng" in text and "Nguồn: https://" in text
+    assert messages[1]["custom"] == {"data": {"meta": {"intent": "ask_fee", "service": "cap_ho_chieu_pho_thong"}}}
     assert events == [SlotSet("aspect", "fee")]
 
 

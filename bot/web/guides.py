@@ -1,0 +1,93 @@
+"""Printable one-page checklists for community digital-technology teams.
+
+Rendered from the same catalogue records as the bot's answers (documents,
+online steps, the fees in force today, time, where to apply, source and date),
+with a QR code to the service's page on the portal.  All catalogue text is
+HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+from string import Template
+from typing import Dict, Iterable, List
+
+import segno
+
+from bot.catalogue.answers import Renderer, Replies, format_date
+from bot.catalogue.models import Fact, Service, Status
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
+UNKNOWN = "Chưa có thông tin đã kiểm chứng"
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _list(items: Iterable[str], ordered: bool = False) -> str:
+    tag = "ol" if ordered else "ul"
+    return f"<{tag}>" + "".join(f"<li>{_e(i)}</li>" for i in items) + f"</{tag}>"
+
+
+def _fact_block(fact: Fact, body: str) -> str:
+    if fact.status == Status.unknown:
+        return f'<p class="unknown">{UNKNOWN} ({_e(fact.reason)}). Xem trên https://dichvucong.gov.vn.</p>'
+    note = f'<p class="note">{_e(fact.note)}</p>' if fact.note else ""
+    warning = (
+        f'<p class="note">Lưu ý: các nguồn chưa thống nhất ({_e(fact.reason)}).</p>'
+        if fact.status == Status.conflicting else ""
+    )
+    return body + note + warning
+
+
+def _sentence(text: object) -> str:
+    text = str(text or "")
+    return _e(text[:1].upper() + text[1:])
+
+
+def qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff")
+
+
+def render_checklist(service: Service, replies: Replies, today: dt.date) -> str:
+    renderer = Renderer(replies, today)
+    steps = service.steps
+    channels = ", ".join(c.name + (f" ({c.url})" if c.url else "") for c in steps.channels)
+    sources: List[str] = []
+    for fact in service.facts():
+        if str(fact.source) not in sources:
+            sources.append(str(fact.source))
+    values: Dict[str, str] = {
+        "title": _e(service.short_name[:1].upper() + service.short_name[1:]),
+        "name": _e(service.name),
+        "number": f"Dịch vụ thiết yếu số {service.essential_number} - " if service.essential_number else "",
+        "documents": _fact_block(service.documents, _list(service.documents.items)),
+        "steps": _fact_block(steps, f"<p>Nộp trực tuyến qua: {_e(channels)}</p>" + _list(steps.items, ordered=True)),
+        "fees": _fact_block(service.fees, _list(renderer.fee_lines(service))),
+        "time": _fact_block(service.processing_time, f"<p>{_sentence(service.processing_time.text)}</p>"),
+        "agency": _fact_block(service.agency, f"<p>{_sentence(service.agency.text)}</p>"),
+        "audience": _fact_block(service.audience, f"<p>{_sentence(service.audience.text)}</p>"),
+        "portal": _e(service.portal_url),
+        "qr": qr_svg(str(service.portal_url)),
+        "sources": "".join(f'<li><a href="{_e(u)}">{_e(u)}</a></li>' for u in sources),
+        "verified": format_date(min(f.verified for f in service.facts())),
+        "today": format_date(today),
+    }
+    return Template((TEMPLATES / "checklist.html").read_text(encoding="utf-8")).substitute(values)
+
+
+def render_index(services: List[Dict], replies: Replies) -> str:
+    sections = []
+    for group, title in replies.groups.items():
+        members = sorted((s for s in services if s["group"] == group),
+                         key=lambda s: (s.get("essential_number") or 99, s["id"]))
+        if members:
+            links = "".join(
+                f'<li><a href="/huong-dan/{_e(s["id"])}">{_e(s["short_name"][:1].upper() + s["short_name"][1:])}</a></li>'
+                for s in members
+            )
+            sections.append(f"<section><h2>{_e(title)}</h2><ul>{links}</ul></section>")
+    return Template((TEMPLATES / "guides.html").read_text(encoding="utf-8")).substitute(sections="".join(sections))

@@ -1,0 +1,134 @@
+"""The public web page: chat widget, feedback API and printable guides.
+
+GET  /                     the chat page (widget connects to Rasa's socket.io, REST as fallback)
+GET  /static/...           widget assets; /static/vendor/socket.io.min.js from web/node_modules
+POST /api/feedback         👍/👎 with an optional comment (masked, stored)
+GET  /huong-dan            list of printable guides
+GET  /huong-dan/{id}       one-page checklist for a service, rendered from the catalogue
+GET  /healthz              {"status": "ok"}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import logging
+from pathlib import Path
+from string import Template
+
+from aiohttp import web
+
+from bot.catalogue.answers import load_replies, today_in_vietnam
+from bot.catalogue.client import CatalogueClient, CatalogueUnavailable, ServiceNotFound
+from bot.config import ROOT, Settings
+from bot.web.feedback import Feedback, FeedbackStore, InvalidFeedback
+from bot.web.guides import render_checklist, render_index
+
+logger = logging.getLogger(__name__)
+
+WEB = ROOT / "web"
+VENDOR = WEB / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+MAX_BODY = 64 * 1024
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+
+UNAVAILABLE_PAGE = (
+    "<!doctype html><html lang='vi'><meta charset='utf-8'><title>Tạm gián đoạn</title>"
+    "<p>Dạ, hệ thống tra cứu thủ tục đang tạm gián đoạn. Anh/chị vui lòng thử lại sau ít phút "
+    "hoặc xem trên <a href='https://dichvucong.gov.vn'>Cổng Dịch vụ công quốc gia</a>.</p></html>"
+)
+NOT_FOUND_PAGE = (
+    "<!doctype html><html lang='vi'><meta charset='utf-8'><title>Không tìm thấy</title>"
+    "<p>Dạ, không có hướng dẫn này. <a href='/huong-dan'>Xem tất cả hướng dẫn</a>.</p></html>"
+)
+
+
+def _csp(rasa_origin: str) -> str:
+    ws = rasa_origin.replace("http://", "ws://").replace("https://", "wss://")
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self' {rasa_origin} {ws}; frame-ancestors 'self'; base-uri 'none'"
+    )
+
+
+def make_app(settings: Settings) -> web.Application:
+    client = CatalogueClient(settings.catalogue_url, timeout=settings.catalogue_timeout)
+    replies = load_replies(str(settings.replies_path))
+    store = FeedbackStore(settings.database_url)
+    page = Template((WEB / "templates" / "index.html").read_text(encoding="utf-8"))
+    routes = web.RouteTableDef()
+
+    def rasa_origin(request: web.Request) -> str:
+        if settings.rasa_public_url:
+            return settings.rasa_public_url.rstrip("/")
+        host = request.host.rsplit(":", 1)[0] if ":" in request.host else request.host
+        return f"{request.scheme}://{host}:{settings.rasa_port}"
+
+    def html_response(text: str, request: web.Request, status: int = 200) -> web.Response:
+        response = web.Response(text=text, content_type="text/html", status=status)
+        response.headers["Content-Security-Policy"] = _csp(rasa_origin(request))
+        return response
+
+    @routes.get("/")
+    async def index(request: web.Request) -> web.Response:
+        origin = rasa_origin(request)
+        return html_response(page.substitute(rasa_url=html.escape(origin, quote=True)), request)
+
+    @routes.get("/healthz")
+    async def health(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    @routes.get("/static/vendor/socket.io.min.js")
+    async def vendor(request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(VENDOR, headers={"Content-Type": "application/javascript"})
+
+    @routes.post("/api/feedback")
+    async def feedback(request: web.Request) -> web.Response:
+        try:
+            data = json.loads(await request.text())
+            item = Feedback.from_json(data)
+        except (ValueError, InvalidFeedback) as error:
+            return web.json_response({"error": str(error)}, status=400)
+        feedback_id = await asyncio.to_thread(store.add, item)
+        return web.json_response({"id": feedback_id}, status=201)
+
+    @routes.get("/huong-dan")
+    async def guides(request: web.Request) -> web.Response:
+        try:
+            services = await asyncio.to_thread(client.list_services)
+        except CatalogueUnavailable:
+            return html_response(UNAVAILABLE_PAGE, request, status=503)
+        return html_response(render_index(services, replies), request)
+
+    @routes.get("/huong-dan/{service_id}")
+    async def checklist(request: web.Request) -> web.Response:
+        try:
+            service = await asyncio.to_thread(client.get_service, request.match_info["service_id"])
+        except ServiceNotFound:
+            return html_response(NOT_FOUND_PAGE, request, status=404)
+        except CatalogueUnavailable:
+            return html_response(UNAVAILABLE_PAGE, request, status=503)
+        return html_response(render_checklist(service, replies, today_in_vietnam()), request)
+
+    @web.middleware
+    async def headers(request: web.Request, handler):
+        response = await handler(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[headers])
+    app.add_routes(routes)
+    app.router.add_static("/static", WEB / "static", show_index=False)
+    return app
+
+
+def serve(settings: Settings) -> None:
+    if not VENDOR.exists():
+        raise SystemExit(f"{VENDOR} is missing; run the set-up (make run / make test).")
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    web.run_app(make_app(settings), host=settings.host, port=settings.web_port,
+                print=lambda *_: None, access_log=None)
