@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed
 export RASA_TELEMETRY_ENABLED = false
 export TF_CPP_MIN_LOG_LEVEL = 2
 
-.PHONY: setup run test train clean
+.PHONY: setup run test train bench eval clean
 
 ## set up .venv with Python 3.10 and the pinned dependencies (once)
 setup: $(STAMP)
@@ -28,6 +28,10 @@ test: setup
 ## train the model if it is missing or older than data/, config.yml, domain.yml
 train: setup
 	$(PY) -m bot train
+
+## speed and memory of the whole stack; rewrites docs/benchmarks.md
+bench: setup
+	$(PY) -m bot bench
 
 clean:
 	rm -rf models var .pytest_cache test-artifacts

@@ -6,6 +6,7 @@
   web serve              start the web page (chat widget, feedback, guides)
   catalogue check        validate data/catalogue and print a summary
   evaluate [--variant V|all] [--errors]  held-out intent accuracy and entity F1
+  bench [--quick] [--no-train]           speed and memory; rewrites docs/benchmarks.md
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     evaluate = sub.add_parser("evaluate", help="held-out intent accuracy per config variant")
     evaluate.add_argument("--variant", action="append", help="a config variant (default: config.yml)")
     evaluate.add_argument("--errors", action="store_true", help="list every wrong prediction")
+    bench = sub.add_parser("bench", help="latency, throughput, memory; rewrites docs/benchmarks.md")
+    bench.add_argument("--quick", action="store_true", help="fewer messages (for tests)")
+    bench.add_argument("--no-train", action="store_true", help="skip timing a full retrain")
+    bench.add_argument("--report", default=None, help="write here instead of docs/benchmarks.md")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -52,6 +57,23 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         names = list(VARIANTS) if args.variant == ["all"] else (args.variant or ["config.yml"])
         print(report(run_evaluation(names), show_errors=args.errors))
+        return 0
+    if args.command == "bench":
+        import tempfile
+        from pathlib import Path
+
+        from bot import benchmark, report
+        from bot.training import train as train_model
+
+        train_model(settings.model_dir)
+        with tempfile.TemporaryDirectory() as tmp:
+            result = benchmark.run(Path(tmp), quick=args.quick, train=not args.no_train)
+        targets = benchmark.check_targets(result)
+        path = Path(args.report) if args.report else report.REPORT
+        report.plot_latency(result, path.parent / "latency.png")
+        report.write_section("bench", report.bench_markdown(result, targets), path)
+        print(benchmark.summary(result))
+        print(f"targets: {targets}; report: {path}")
         return 0
     if args.command == "web":
         from bot.web.server import serve as serve_web

@@ -12,7 +12,7 @@ from tests.conftest import free_port
 
 
 def test_run_prints_addresses_and_sigterm_stops_every_child(tmp_path, trained_model):
-    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "CATALOGUE_PORT": free_port()}
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "CATALOGUE_PORT": free_port(), "WEB_PORT": free_port()}
     env = dict(os.environ, BOT_VAR_DIR=str(tmp_path), **{k: str(v) for k, v in ports.items()})
     env.pop("CATALOGUE_URL", None)
     env.pop("DATABASE_URL", None)
