@@ -29,6 +29,10 @@ test: setup
 train: setup
 	$(PY) -m bot train
 
+## held-out quality (ours vs Rasa's default pipeline) and end-to-end facts; rewrites docs/benchmarks.md
+eval: setup
+	$(PY) -m bot eval
+
 ## speed and memory of the whole stack; rewrites docs/benchmarks.md
 bench: setup
 	$(PY) -m bot bench

@@ -6,6 +6,7 @@
   web serve              start the web page (chat widget, feedback, guides)
   catalogue check        validate data/catalogue and print a summary
   evaluate [--variant V|all] [--errors]  held-out intent accuracy and entity F1
+  eval                                   held-out quality report; rewrites docs/benchmarks.md
   bench [--quick] [--no-train]           speed and memory; rewrites docs/benchmarks.md
 """
 
@@ -32,6 +33,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     evaluate = sub.add_parser("evaluate", help="held-out intent accuracy per config variant")
     evaluate.add_argument("--variant", action="append", help="a config variant (default: config.yml)")
     evaluate.add_argument("--errors", action="store_true", help="list every wrong prediction")
+    sub.add_parser("eval", help="held-out quality, ours vs Rasa's default pipeline, end-to-end facts; rewrites docs/benchmarks.md")
     bench = sub.add_parser("bench", help="latency, throughput, memory; rewrites docs/benchmarks.md")
     bench.add_argument("--quick", action="store_true", help="fewer messages (for tests)")
     bench.add_argument("--no-train", action="store_true", help="skip timing a full retrain")
@@ -57,6 +59,11 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         names = list(VARIANTS) if args.variant == ["all"] else (args.variant or ["config.yml"])
         print(report(run_evaluation(names), show_errors=args.errors))
+        return 0
+    if args.command == "eval":
+        from bot.eval_report import run_eval
+
+        return run_eval(settings)
         return 0
     if args.command == "bench":
         import tempfile

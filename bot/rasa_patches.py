@@ -16,8 +16,11 @@ _applied = False
 
 
 def apply() -> None:
+    """Apply once; BOT_RASA_PATCHES=0 leaves Rasa as shipped (for A/B benchmarks)."""
+    import os
+
     global _applied
-    if _applied:
+    if _applied or os.environ.get("BOT_RASA_PATCHES", "1") == "0":
         return
     from jsonschema import ValidationError
     from jsonschema.validators import validator_for

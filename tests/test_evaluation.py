@@ -19,3 +19,38 @@ def test_variant_configs_change_only_the_two_options():
     normaliser, tokenizer = config["pipeline"][0], config["pipeline"][1]
     assert normaliser["augment_without_diacritics"] is False
     assert tokenizer["lemma"] == "normalized"
+
+
+def test_variants_keep_entity_spans_on_the_service_names():
+    from bot.evaluation import abbreviated, parts, with_typo
+
+    examples = heldout_examples()
+    variants = parts(examples)
+    assert len(variants["abbreviations/teencode"]) >= 20 and len(variants["one typo per question"]) >= 50
+    for original in examples:
+        for variant in (abbreviated(original), with_typo(original)):
+            if variant is None:
+                continue
+            assert variant.text != original.text and variant.intent == original.intent
+            assert len(variant.entities) == len(original.entities)
+            for start, end, _ in variant.entities:
+                assert variant.text[start:end].strip() == variant.text[start:end] != ""
+
+
+def test_abbreviation_and_typo_examples():
+    from bot.evaluation import Example, abbreviated, with_typo
+
+    example = Example("muốn đăng ký tạm trú thì cần gì", "ask_documents", frozenset({(5, 20, "dang_ky_tam_tru")}))
+    short = abbreviated(example)
+    assert short.text == "muốn đk tạm trú thì cần j"
+    assert short.text[5:15] == "đk tạm trú" and (5, 15, "dang_ky_tam_tru") in short.entities
+    typo = with_typo(example)
+    assert typo.text[5:20] == "đăng ký tạm trú" and typo.text != example.text
+
+
+def test_rasa_default_pipeline_is_whitespace_based():
+    from bot.evaluation import config_for
+
+    config = config_for("rasa-default")
+    assert config["pipeline"][0]["name"] == "WhitespaceTokenizer"
+    assert not any(c["name"].startswith("bot.") for c in config["pipeline"])
