@@ -1,9 +1,24 @@
 """The benchmark's parts against a real stack (small counts; no timing asserts)."""
 
+import pytest
+
 from bot import benchmark, report
 from bot.catalogue.loader import load_catalogue
 from bot.catalogue.store import CatalogueStore
 from bot.config import ROOT
+from bot.stack import Stack
+from bot.training import model_path
+from tests.conftest import settings_for
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, trained_model):
+    """Its own stack: other tests stop the shared one's catalogue on purpose."""
+    settings = settings_for(tmp_path_factory.mktemp("bench"))
+    running = Stack(settings, model_path(settings.model_dir))
+    running.start()
+    yield running
+    running.stop()
 
 
 def test_load_is_bounded_and_counts_errors_and_unanswered(stack):
