@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import resource
-import socket
 import statistics
 import subprocess
 import threading
@@ -26,12 +25,12 @@ import time
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot.config import ROOT, Settings
-from bot.stack import Stack
+from bot.stack import Stack, isolated_settings
 from bot.training import model_path, rasa_env, rasa_executable
 
 QUESTIONS = [
@@ -77,25 +76,6 @@ class BenchResult:
     train_rss_mb: Optional[float] = None
     edit_to_answer_seconds: Optional[float] = None
     machine: Dict[str, str] = field(default_factory=dict)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def bench_settings(var_dir: Path) -> Settings:
-    base = Settings.from_env()
-    catalogue_port = _free_port()
-    return replace(
-        base,
-        rasa_port=_free_port(), action_port=_free_port(), catalogue_port=catalogue_port, web_port=_free_port(),
-        catalogue_url=f"http://127.0.0.1:{catalogue_port}",
-        database_url=f"sqlite:///{var_dir / 'catalogue.db'}",
-        tracker_store_url=f"sqlite:///{var_dir / 'tracker.db'}",
-        var_dir=var_dir,
-    )
 
 
 def ask(port: int, sender: str, message: str, timeout: float = 30.0) -> List[dict]:
@@ -227,7 +207,7 @@ def machine() -> Dict[str, str]:
 def run(var_dir: Path, quick: bool = False, train: bool = True) -> BenchResult:
     from tqdm import tqdm
 
-    settings = bench_settings(var_dir)
+    settings = isolated_settings(var_dir)
     result = BenchResult(machine=machine())
     plan = [(1, 6 if quick else 40), (10, 4 if quick else 20), (50, 2 if quick else 6)]
     stack = Stack(settings, model_path(settings.model_dir))

@@ -13,10 +13,10 @@ from typing import List
 import yaml
 
 from bot import report
-from bot.benchmark import ask, bench_settings, machine
+from bot.benchmark import ask, machine
 from bot.config import ROOT, Settings
 from bot.evaluation import confusion_png, evaluate, report as quality_table
-from bot.stack import Stack
+from bot.stack import Stack, isolated_settings
 from bot.training import model_path, train
 
 E2E = ROOT / "tests" / "heldout" / "e2e.yml"
@@ -50,7 +50,7 @@ def run_eval(settings: Settings) -> int:
     confusion_png(ours.parts[0], report.REPORT.parent / "confusion.png")
     train(settings.model_dir)
     with tempfile.TemporaryDirectory() as tmp:
-        stack = Stack(bench_settings(Path(tmp)), model_path(settings.model_dir))
+        stack = Stack(isolated_settings(Path(tmp)), model_path(settings.model_dir))
         stack.start()
         try:
             facts = end_to_end(stack.settings.rasa_port)

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -32,6 +33,27 @@ class Component:
     health_url: str
     public_url: str
     start_timeout: float
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def isolated_settings(var_dir: Path) -> Settings:
+    """Settings for a throw-away stack (tests, benchmarks): free ports and
+    databases under `var_dir`, so it never disturbs a running `make run`."""
+    base = Settings.from_env()
+    catalogue_port = free_port()
+    return replace(
+        base,
+        rasa_port=free_port(), action_port=free_port(), catalogue_port=catalogue_port, web_port=free_port(),
+        catalogue_url=f"http://127.0.0.1:{catalogue_port}",
+        database_url=f"sqlite:///{var_dir / 'catalogue.db'}",
+        tracker_store_url=f"sqlite:///{var_dir / 'tracker.db'}",
+        var_dir=var_dir,
+    )
 
 
 def stack_env(settings: Settings) -> Dict[str, str]:

@@ -8,44 +8,33 @@ model `make run` uses); `stack` starts catalogue + actions + Rasa.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import replace
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from bot.config import ROOT, Settings
-from bot.stack import Stack, stack_env, wait_healthy
+from bot.stack import Stack, free_port, isolated_settings, stack_env, wait_healthy  # noqa: F401 (free_port: used by tests)
 from bot.training import model_path, train
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def settings_for(tmp: Path) -> Settings:
-    base = Settings.from_env()
-    catalogue_port = free_port()
-    return replace(
-        base,
-        rasa_port=free_port(),
-        action_port=free_port(),
-        catalogue_port=catalogue_port,
-        web_port=free_port(),
-        catalogue_url=f"http://127.0.0.1:{catalogue_port}",
-        database_url=f"sqlite:///{tmp / 'catalogue.db'}",
-        tracker_store_url=f"sqlite:///{tmp / 'tracker.db'}",
-        var_dir=tmp,
-    )
+@contextmanager
+def own_stack(tmp: Path) -> Iterator[Stack]:
+    """The whole stack on free ports with its own databases."""
+    settings = isolated_settings(tmp)
+    running = Stack(settings, model_path(settings.model_dir))
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
 
 
 class CatalogueProcess:
@@ -71,7 +60,7 @@ class CatalogueProcess:
 
 @pytest.fixture(scope="session")
 def catalogue_service(tmp_path_factory) -> Iterator[CatalogueProcess]:
-    service = CatalogueProcess(settings_for(tmp_path_factory.mktemp("catalogue"))).start()
+    service = CatalogueProcess(isolated_settings(tmp_path_factory.mktemp("catalogue"))).start()
     yield service
     service.stop()
 
@@ -84,11 +73,8 @@ def trained_model() -> Path:
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, trained_model) -> Iterator[Stack]:
-    settings = settings_for(tmp_path_factory.mktemp("stack"))
-    running = Stack(settings, model_path(settings.model_dir))
-    running.start()
-    yield running
-    running.stop()
+    with own_stack(tmp_path_factory.mktemp("stack")) as running:
+        yield running
 
 
 def post_json(url: str, payload: dict, timeout: float = 30) -> object:

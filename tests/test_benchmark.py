@@ -6,19 +6,14 @@ from bot import benchmark, report
 from bot.catalogue.loader import load_catalogue
 from bot.catalogue.store import CatalogueStore
 from bot.config import ROOT
-from bot.stack import Stack
-from bot.training import model_path
-from tests.conftest import settings_for
+from tests.conftest import own_stack
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, trained_model):
     """Its own stack: other tests stop the shared one's catalogue on purpose."""
-    settings = settings_for(tmp_path_factory.mktemp("bench"))
-    running = Stack(settings, model_path(settings.model_dir))
-    running.start()
-    yield running
-    running.stop()
+    with own_stack(tmp_path_factory.mktemp("bench")) as running:
+        yield running
 
 
 def test_load_is_bounded_and_counts_errors_and_unanswered(stack):

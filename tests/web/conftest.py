@@ -12,8 +12,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot.config import ROOT
 from bot.stack import Stack
-from bot.training import model_path
-from tests.conftest import settings_for
+from tests.conftest import own_stack
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -25,11 +24,8 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def web_stack(tmp_path_factory, trained_model) -> Iterator[Stack]:
-    settings = settings_for(tmp_path_factory.mktemp("web"))
-    running = Stack(settings, model_path(settings.model_dir))
-    running.start()
-    yield running
-    running.stop()
+    with own_stack(tmp_path_factory.mktemp("web")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
