@@ -22,13 +22,6 @@ _answerer = Answerer(
     load_replies(str(_settings.replies_path)),
 )
 
-FAQ_INTENTS = {
-    "vneid_levels", "vneid_register_level1", "vneid_register_level2", "vneid_no_otp",
-    "vneid_change_phone", "vneid_forgot_passcode", "vneid_forgot_password",
-    "vneid_new_phone", "vneid_lost_phone", "vneid_scam", "ask_de_an_06",
-    "ask_application_status",
-}
-
 
 def latest_intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
@@ -74,14 +67,14 @@ class ActionAnswerService(Action):
 
 
 class ActionAnswerFaq(Action):
+    """Rules (data/rules/faq.yml) route FAQ intents here; the intent is the FAQ id."""
+
     def name(self) -> Text:
         return "action_answer_faq"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        intent = latest_intent(tracker)
-        if intent not in FAQ_INTENTS:
-            intent = "ask_de_an_06"
-        send(dispatcher, await asyncio.to_thread(_answerer.faq, intent), tracker)
+        entry_id = latest_intent(tracker) or ""
+        send(dispatcher, await asyncio.to_thread(_answerer.faq, entry_id), tracker)
         return []
 
 

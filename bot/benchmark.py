@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import resource
-import statistics
 import subprocess
 import threading
 import time
@@ -252,7 +251,3 @@ def summary(result: BenchResult) -> str:
             f"{load.percentile(99):.0f} | {load.throughput:.1f} | {load.errors} | {load.unanswered} |"
         )
     return "\n".join(lines)
-
-
-def mean(values: List[float]) -> float:
-    return statistics.fmean(values) if values else float("nan")

@@ -23,7 +23,7 @@ import yaml
 
 from bot.config import ROOT
 from bot.training import rasa_env, rasa_executable
-from bot.vietnamese import compose, strip_diacritics
+from bot.vietnamese import strip_diacritics
 
 HELDOUT = ROOT / "tests" / "heldout" / "nlu.yml"
 

@@ -62,8 +62,5 @@ class CatalogueClient:
     def get_faq(self, entry_id: str) -> FaqEntry:
         return FaqEntry.parse_obj(self._get(f"/faq/{requests.utils.quote(entry_id, safe='')}"))
 
-    def search(self, query: str, limit: int = 5) -> List[dict]:
-        return self._get("/search", params={"q": query, "limit": limit})
-
     def list_services(self) -> List[dict]:
         return self._get("/services")

@@ -20,6 +20,10 @@ def _field_path(location) -> str:
     return ".".join(str(part) for part in location if part != "__root__") or "(entry)"
 
 
+def _problems(error: ValidationError) -> str:
+    return "; ".join(f"{_field_path(e['loc'])}: {e['msg']}" for e in error.errors())
+
+
 def load_service(path: Union[str, Path]) -> Service:
     path = Path(path)
     try:
@@ -31,8 +35,7 @@ def load_service(path: Union[str, Path]) -> Service:
     try:
         service = Service.parse_obj(data)
     except ValidationError as error:
-        problems = "; ".join(f"{_field_path(e['loc'])}: {e['msg']}" for e in error.errors())
-        raise CatalogueError(f"{path}: {problems}") from error
+        raise CatalogueError(f"{path}: {_problems(error)}") from error
     if service.id != path.stem:
         raise CatalogueError(f"{path}: id: '{service.id}' must match the file name '{path.stem}'")
     return service
@@ -75,8 +78,7 @@ def load_faq(directory: Union[str, Path]) -> Dict[str, FaqEntry]:
             try:
                 entry = FaqEntry.parse_obj(raw)
             except ValidationError as error:
-                problems = "; ".join(f"{_field_path(e['loc'])}: {e['msg']}" for e in error.errors())
-                raise CatalogueError(f"{path}: entries.{index}: {problems}") from error
+                raise CatalogueError(f"{path}: entries.{index}: {_problems(error)}") from error
             if entry.id in entries:
                 raise CatalogueError(f"{path}: entries.{index}.id: '{entry.id}' is used twice")
             entries[entry.id] = entry

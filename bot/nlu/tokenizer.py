@@ -15,7 +15,7 @@ import logging
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Text, Type
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage

@@ -14,7 +14,6 @@ import asyncio
 import html
 import json
 import logging
-from pathlib import Path
 from string import Template
 
 from aiohttp import web

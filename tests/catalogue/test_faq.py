@@ -1,6 +1,5 @@
 import yaml
 
-from actions.service_answers import FAQ_INTENTS
 from bot.catalogue.loader import CatalogueError, load_catalogue, load_faq
 from bot.config import ROOT
 
@@ -9,10 +8,12 @@ import pytest
 FAQ = load_faq(ROOT / "data" / "faq")
 
 
-def test_every_faq_entry_is_an_intent_the_action_answers_and_vice_versa():
+def test_every_faq_entry_is_an_intent_routed_to_the_faq_action_and_vice_versa():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    assert set(FAQ) == FAQ_INTENTS
-    assert FAQ_INTENTS <= set(domain["intents"])
+    rules = yaml.safe_load((ROOT / "data" / "rules" / "faq.yml").read_text(encoding="utf-8"))["rules"]
+    routed = {r["steps"][0]["intent"] for r in rules if r["steps"][1] == {"action": "action_answer_faq"}}
+    assert routed == set(FAQ)
+    assert set(FAQ) <= set(domain["intents"])
 
 
 def test_faq_entries_are_sourced_and_point_at_real_services():
