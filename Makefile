@@ -1,4 +1,4 @@
-# Entry points only; the logic lives in Python (python -m bot ...).
+# Entry points only; the logic lives in Python (python -m tools ..., python -m bot ...).
 PYTHON3 ?= python3
 VENV    := .venv
 PY      := $(VENV)/bin/python
@@ -12,30 +12,30 @@ export TF_CPP_MIN_LOG_LEVEL = 2
 ## set up .venv with Python 3.10 and the pinned dependencies (once)
 setup: $(STAMP)
 
-$(STAMP): requirements.lock bot/bootstrap.py web/package-lock.json
-	$(PYTHON3) bot/bootstrap.py
+$(STAMP): requirements.lock tools/bootstrap.py web/package-lock.json
+	$(PYTHON3) tools/bootstrap.py
 
-## set up if needed, train if stale, start catalogue + actions + Rasa
+## set up if needed, train (Rasa's cache skips what did not change), start everything
 run: setup
-	$(PY) -m bot run
+	$(PY) -m tools run
 
-## set up if needed and run every test (trains the model if stale; installs
+## set up if needed and run every test (trains the model if needed; installs
 ## Debian's Chromium for the browser tests if it is missing)
 test: setup
-	$(PYTHON3) bot/bootstrap.py --browser
+	$(PYTHON3) tools/bootstrap.py --browser
 	$(PY) -m pytest
 
-## train the model if it is missing or older than data/, config.yml, domain.yml
+## train the model; with nothing changed, every component comes from Rasa's cache
 train: setup
-	$(PY) -m bot train
+	$(PY) -m tools train
 
 ## held-out quality (ours vs Rasa's default pipeline) and end-to-end facts; rewrites docs/benchmarks.md
 eval: setup
-	$(PY) -m bot eval
+	$(PY) -m tools eval
 
 ## speed and memory of the whole stack; rewrites docs/benchmarks.md
 bench: setup
-	$(PY) -m bot bench
+	$(PY) -m tools bench
 
 clean:
-	rm -rf models var .pytest_cache test-artifacts
+	rm -rf models var build .rasa .pytest_cache test-artifacts

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,20 +28,25 @@ class Settings:
     database_url: str
     tracker_store_url: str
     lock_store_type: str
-    catalogue_dir: Path
-    faq_dir: Path
+    data_dir: Path  # the YAML seed / export: catalogue/, faq/, lang/
     lexicon_path: Path
-    replies_path: Path
     model_dir: Path
     var_dir: Path
+    web_dir: Path  # templates/ and static/ of the public web page
     catalogue_timeout: float
-    portal_url: str
+    # Answer as if it were this day (tests and evaluation); None: today in Vietnam.
+    today: Optional[dt.date] = None
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.web_dir / "templates"
 
     @classmethod
     def from_env(cls) -> "Settings":
         var_dir = Path(_env("BOT_VAR_DIR", str(ROOT / "var")))
         catalogue_port = int(_env("CATALOGUE_PORT", "8010"))
         host = _env("BOT_HOST", "127.0.0.1")
+        today = _env("BOT_TODAY", "")
         return cls(
             rasa_port=int(_env("RASA_PORT", "5005")),
             action_port=int(_env("ACTION_PORT", "5055")),
@@ -52,12 +59,11 @@ class Settings:
             database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'catalogue.db'}"),
             tracker_store_url=_env("TRACKER_STORE_URL", f"sqlite:///{var_dir / 'tracker.db'}"),
             lock_store_type=_env("LOCK_STORE_TYPE", "in_memory"),
-            catalogue_dir=Path(_env("CATALOGUE_DIR", str(ROOT / "data" / "catalogue"))),
-            faq_dir=Path(_env("FAQ_DIR", str(ROOT / "data" / "faq"))),
+            data_dir=Path(_env("BOT_DATA_DIR", str(ROOT / "data"))),
             lexicon_path=ROOT / "data" / "lang" / "abbreviations.yml",
-            replies_path=ROOT / "data" / "lang" / "replies.yml",
             model_dir=Path(_env("MODEL_DIR", str(ROOT / "models"))),
             var_dir=var_dir,
+            web_dir=ROOT / "web",
             catalogue_timeout=float(_env("CATALOGUE_TIMEOUT", "2.0")),
-            portal_url="https://dichvucong.gov.vn",
+            today=dt.date.fromisoformat(today) if today else None,
         )

@@ -1,18 +1,30 @@
 """Rasa's own checks: data validation and end-to-end test stories."""
 
+import re
 import subprocess
 
-from bot.config import ROOT
-from bot.training import TRAINING_DATA, rasa_env, rasa_executable
+from tests.support import ROOT
+from tools.training import GENERATED_DIR, rasa_env, rasa_executable, training_data
+
+# The FAQ answer is read from the catalogue by action_answer_faq, so Rasa's
+# built-in retrieval action utter_faq is deliberately unused; and Rasa itself
+# merges the retrieval intent "faq" into the domain that already declares it.
+EXPECTED_WARNINGS = {
+    "The utterance 'utter_faq' is not used in any story or rule.",
+    "The following duplicated intents have been found across multiple domain files: faq",
+}
 
 
-def test_rasa_data_validate_has_no_warnings():
+def test_rasa_data_validate_finds_nothing_but_the_two_known_warnings(trained_model):
     result = subprocess.run(
-        [rasa_executable(), "data", "validate", "--data", *TRAINING_DATA,
-         "--domain", "domain.yml", "--config", "config.yml", "--fail-on-warnings"],
+        [rasa_executable(), "data", "validate", "--data", *training_data(GENERATED_DIR),
+         "--domain", "domain.yml", "--config", "config.yml"],
         cwd=ROOT, env=rasa_env(), capture_output=True, text=True, timeout=600,
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    warnings = {m.strip() for m in re.findall(r"UserWarning: (.*?)(?:\n|$)", output)}
+    assert warnings == EXPECTED_WARNINGS, warnings
 
 
 def test_end_to_end_test_stories_pass(trained_model, tmp_path):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from pydantic import BaseModel, Extra, Field, HttpUrl, root_validator, validator
 
@@ -149,6 +149,7 @@ class Service(Record):
     essential_number: Optional[int] = Field(None, ge=1, le=25)
     aliases: List[str] = Field(min_items=1)  # how people name it, with and without diacritics
     portal_url: HttpUrl  # where to apply or read more
+    in_vneid: bool = False  # can be done in the VNeID app
     summary: TextFact
     agency: TextFact
     audience: TextFact  # who must/can use it, deadlines
@@ -179,11 +180,101 @@ class Service(Record):
 
 class FaqEntry(Record):
     """A sourced answer to a question that is not about one service's facts
-    (VNeID problems, what Đề án 06 is, how to look up an application)."""
+    (VNeID problems, what Đề án 06 is, how to look up an application).
 
-    id: str = Field(regex=ID_PATTERN)  # also the intent that asks it
-    title: str
+    One record is the whole entry: the NLU learns `examples` as the retrieval
+    intent `faq/<id>`, and the answer is read at run time, so changing it
+    needs no retraining.
+    """
+
+    id: str = Field(regex=ID_PATTERN)
+    title: str  # what the question is about; also its button label
     answer: str
     source: HttpUrl
     verified: dt.date
     service: Optional[str] = None  # related catalogue service id
+    examples: List[str] = Field(min_items=2)  # how people ask it (training data)
+
+    @validator("examples", each_item=True)
+    def _example_not_blank(cls, example: str) -> str:  # noqa: N805
+        if not re.search(r"\w", example):
+            raise ValueError("an example must contain a letter")
+        return example.strip()
+
+
+class Button(Record):
+    title: str
+    payload: str
+
+
+class Welcome(Record):
+    text: str  # first message of a conversation
+    greet: str  # a greeting later in the conversation
+    buttons: List[Button]
+
+
+class Phrasebook(Record):
+    """Everything the bot says that is not a catalogue fact: templates around
+    facts, apologies, hand-over, welcome, topic names, button labels.
+    Facts (fees, documents, times) never live here.  `{portal}` and
+    `{hotline}` in any phrase are filled from the fields below."""
+
+    portal_url: HttpUrl
+    hotline: str
+    popular_services: List[str]  # offered as buttons when no service is named
+    aspects: Dict[str, str]
+    templates: Dict[str, str]
+    fees: Dict[str, str]
+    messages: Dict[str, str]
+    groups: Dict[str, str]  # catalogue group -> topic name
+    intent_labels: Dict[str, str]  # intent -> label of a "did you mean" button
+    dialogue: Dict[str, str]
+    welcome: Welcome
+
+    @root_validator(skip_on_failure=True)
+    def _required_phrases(cls, values):  # noqa: N805
+        missing = [
+            f"{section}.{key}"
+            for section, keys in REQUIRED_PHRASES.items()
+            for key in keys
+            if key not in values.get(section, {})
+        ]
+        if missing:
+            raise ValueError("missing phrases: " + ", ".join(missing))
+        return values
+
+
+REQUIRED_PHRASES: Dict[str, List[str]] = {
+    "aspects": ["documents", "fee", "processing_time", "how_to_apply", "audience", "overview"],
+    "templates": ["documents", "fee", "processing_time", "how_to_apply", "online_channels", "audience",
+                  "overview", "overview_more", "unknown", "conflicting", "source"],
+    "fees": ["free", "currency", "standard", "online", "in_person", "reduced_now", "reduced_uncertain",
+             "conditional", "conditional_uncertain"],
+    "messages": ["catalogue_down", "ask_service", "service_not_found"],
+    "dialogue": ["clarify", "clarify_none", "handover", "list_intro", "list_more", "vneid_services_intro",
+                 "step", "step_done", "stuck", "stuck_default", "next_step", "stuck_button", "restart_steps",
+                 "goodbye", "thank", "out_of_scope", "personal_data"],
+}
+
+#: The record type of each kind of catalogue record.
+KINDS = {"service": Service, "faq": FaqEntry, "phrases": Phrasebook}
+PHRASEBOOK_ID = "replies"
+
+
+def search_terms(service: Service) -> List[str]:
+    """Every name a service is known by."""
+    return [service.name, service.short_name, *service.aliases]
+
+
+def alias_conflicts(services: Dict[str, Service]) -> List[str]:
+    """Names (accent- and case-insensitive) claimed by two services."""
+    from bot.vietnamese import fold
+
+    owner: Dict[str, str] = {}
+    problems: List[str] = []
+    for service in sorted(services.values(), key=lambda s: s.id):
+        for term in search_terms(service):
+            first = owner.setdefault(fold(term), service.id)
+            if first != service.id:
+                problems.append(f"{service.id}: aliases: '{term}' is also an alias of '{first}'")
+    return problems

@@ -1,116 +1,236 @@
-"""Where the catalogue lives at run time: an SQL database.
+"""Where the catalogue lives: the SQL database is the source of truth.
 
-SQLite (a file under var/) by default, PostgreSQL when DATABASE_URL points at
-one.  The YAML files in data/catalogue (services) and data/faq are the seed:
-`sync()` writes every record whose content changed and removes entries whose file is gone, and bumps a
-version number so readers know to refresh.  Later staff tools edit the same
-table.
+Every change to a record (a service, a FAQ entry, the phrasebook) is a new
+revision: who, when, why, and the record before and after.  The shared
+"version" counter goes up with every change, so the catalogue service and
+other readers know when to reload.  The YAML files under data/ only seed an
+empty database (`seed_if_empty`) and are what `import`/`export` exchange.
 """
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
+import difflib
 import json
-from pathlib import Path
-from typing import Dict, Mapping, Optional, Type, TypeVar
+import logging
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import sqlalchemy as sa
 from pydantic import BaseModel
 
-from bot.catalogue.models import Service
+from bot.catalogue.files import Key, dump, record_id
+from bot.catalogue.models import KINDS, Service, alias_conflicts
+from bot.db import connect
+from bot.db.schema import counters, records, revisions
 
-M = TypeVar("M", bound=BaseModel)
+logger = logging.getLogger(__name__)
 
-metadata = sa.MetaData()
-
-records_table = sa.Table(
-    "catalogue_records",
-    metadata,
-    sa.Column("kind", sa.String(20), primary_key=True),  # "service" or "faq"
-    sa.Column("id", sa.String(100), primary_key=True),
-    sa.Column("document", sa.Text, nullable=False),
-    sa.Column("content_hash", sa.String(64), nullable=False),
-)
-
-meta_table = sa.Table(
-    "catalogue_meta",
-    metadata,
-    sa.Column("key", sa.String(50), primary_key=True),
-    sa.Column("value", sa.Integer, nullable=False),
-)
-
-VERSION_KEY = "version"
+VERSION = "version"
 
 
-def sqlite_url(path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+class InvalidChange(ValueError):
+    """A change would break the catalogue (e.g. an alias claimed twice)."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    kind: str
+    record_id: str
+    revision: int
+    author: str
+    reason: str
+    created_at: dt.datetime
+    before: Optional[dict]
+    after: Optional[dict]
+
+
+@dataclass
+class Changes:
+    """What an import would do, record by record."""
+
+    added: List[Key] = field(default_factory=list)
+    changed: List[Key] = field(default_factory=list)
+    only_in_database: List[Key] = field(default_factory=list)
+    diffs: Dict[Key, str] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed)
+
+    def summary(self) -> str:
+        lines = [self.diffs[key] for key in sorted(self.diffs)]
+        lines.append(
+            f"{len(self.added)} to add, {len(self.changed)} to change, "
+            f"{len(self.only_in_database)} only in the database (kept)"
+        )
+        for kind, rid in self.only_in_database:
+            lines.append(f"  only in the database: {kind} {rid}")
+        return "\n".join(lines)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _document(record: BaseModel) -> str:
+    return record.json(ensure_ascii=False)
 
 
 class CatalogueStore:
     def __init__(self, url: str) -> None:
-        self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
-        metadata.create_all(self.engine)
+        self.engine = connect(url)
 
-    @staticmethod
-    def _hash(document: str) -> str:
-        return hashlib.sha256(document.encode("utf-8")).hexdigest()
-
-    def sync(self, records: Mapping[str, BaseModel], kind: str = "service") -> int:
-        """Make the rows of `kind` equal to `records`; returns the number of changes."""
-        table = records_table
-        documents = {rid: r.json(ensure_ascii=False) for rid, r in records.items()}
-        changes = 0
-        with self.engine.begin() as conn:
-            existing = dict(
-                conn.execute(
-                    sa.select(table.c.id, table.c.content_hash).where(table.c.kind == kind)
-                ).all()
-            )
-            for rid, document in documents.items():
-                digest = self._hash(document)
-                if existing.get(rid) == digest:
-                    continue
-                changes += 1
-                if rid in existing:
-                    conn.execute(
-                        table.update()
-                        .where(table.c.kind == kind, table.c.id == rid)
-                        .values(document=document, content_hash=digest)
-                    )
-                else:
-                    conn.execute(
-                        table.insert().values(kind=kind, id=rid, document=document, content_hash=digest)
-                    )
-            gone = set(existing) - set(documents)
-            if gone:
-                changes += len(gone)
-                conn.execute(table.delete().where(table.c.kind == kind, table.c.id.in_(gone)))
-            if changes:
-                self._bump_version(conn)
-        return changes
-
-    def _bump_version(self, conn) -> None:
-        current = conn.execute(
-            sa.select(meta_table.c.value).where(meta_table.c.key == VERSION_KEY)
-        ).scalar()
-        if current is None:
-            conn.execute(meta_table.insert().values(key=VERSION_KEY, value=1))
-        else:
-            conn.execute(
-                meta_table.update().where(meta_table.c.key == VERSION_KEY).values(value=current + 1)
-            )
+    # -- reading ---------------------------------------------------------------
 
     def version(self) -> int:
         with self.engine.connect() as conn:
-            value: Optional[int] = conn.execute(
-                sa.select(meta_table.c.value).where(meta_table.c.key == VERSION_KEY)
-            ).scalar()
+            value = conn.execute(sa.select(counters.c.value).where(counters.c.name == VERSION)).scalar()
         return value or 0
 
-    def all(self, kind: str = "service", model: Type[M] = Service) -> Dict[str, M]:  # type: ignore[assignment]
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(records)).scalar() or 0
+
+    def get(self, kind: str, rid: str) -> Optional[BaseModel]:
+        with self.engine.connect() as conn:
+            document = conn.execute(
+                sa.select(records.c.document).where(records.c.kind == kind, records.c.id == rid)
+            ).scalar()
+        return KINDS[kind].parse_raw(document) if document else None
+
+    def all(self, kind: str) -> Dict[str, BaseModel]:
         with self.engine.connect() as conn:
             rows = conn.execute(
-                sa.select(records_table.c.id, records_table.c.document).where(records_table.c.kind == kind)
+                sa.select(records.c.id, records.c.document).where(records.c.kind == kind).order_by(records.c.id)
             ).all()
-        return {rid: model.parse_obj(json.loads(document)) for rid, document in rows}
+        return {rid: KINDS[kind].parse_raw(document) for rid, document in rows}
+
+    def everything(self) -> Dict[Key, BaseModel]:
+        return {(kind, rid): record for kind in KINDS for rid, record in self.all(kind).items()}
+
+    def history(self, kind: str, rid: str) -> List[Revision]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(revisions)
+                .where(revisions.c.kind == kind, revisions.c.record_id == rid)
+                .order_by(revisions.c.revision)
+            ).mappings().all()
+        return [
+            Revision(
+                row["kind"], row["record_id"], row["revision"], row["author"], row["reason"], row["created_at"],
+                json.loads(row["before"]) if row["before"] else None,
+                json.loads(row["after"]) if row["after"] else None,
+            )
+            for row in rows
+        ]
+
+    # -- writing ---------------------------------------------------------------
+
+    def put(self, kind: str, record: BaseModel, author: str, reason: str) -> Optional[int]:
+        """Store a new revision of `record`; None if it equals the current one."""
+        written = self.apply([(kind, record_id(kind, record), record)], author, reason)
+        return written[0][1] if written else None
+
+    def delete(self, kind: str, rid: str, author: str, reason: str) -> Optional[int]:
+        written = self.apply([(kind, rid, None)], author, reason)
+        return written[0][1] if written else None
+
+    def apply(
+        self, changes: Iterable[Tuple[str, str, Optional[BaseModel]]], author: str, reason: str
+    ) -> List[Tuple[Key, int]]:
+        """Apply record changes (None deletes) in one transaction, one version bump.
+
+        Returns the (key, new revision) of every record that really changed.
+        """
+        if not author.strip() or not reason.strip():
+            raise InvalidChange("every change needs an author and a reason")
+        changes = list(changes)
+        written: List[Tuple[Key, int]] = []
+        with self.engine.begin() as conn:
+            for kind, rid, record in changes:
+                if kind not in KINDS:
+                    raise InvalidChange(f"unknown kind of record: {kind}")
+                row = conn.execute(
+                    sa.select(records.c.document, records.c.revision).where(
+                        records.c.kind == kind, records.c.id == rid
+                    )
+                ).first()
+                before = row.document if row else None
+                after = _document(record) if record is not None else None
+                if before is not None and after is not None and KINDS[kind].parse_raw(before) == record:
+                    continue
+                if before is None and after is None:
+                    continue
+                number = (row.revision if row else 0) + 1
+                now = _now()
+                if row is None:
+                    conn.execute(records.insert().values(
+                        kind=kind, id=rid, document=after, revision=number, updated_at=now, updated_by=author))
+                elif after is None:
+                    conn.execute(records.delete().where(records.c.kind == kind, records.c.id == rid))
+                else:
+                    conn.execute(records.update().where(records.c.kind == kind, records.c.id == rid).values(
+                        document=after, revision=number, updated_at=now, updated_by=author))
+                conn.execute(revisions.insert().values(
+                    kind=kind, record_id=rid, revision=number, author=author, reason=reason,
+                    created_at=now, before=before, after=after))
+                written.append(((kind, rid), number))
+            if any(kind == "service" for (kind, _), _ in written):
+                self._check_services(conn)
+            if written:
+                self._bump_version(conn)
+        return written
+
+    def _check_services(self, conn) -> None:
+        rows = conn.execute(sa.select(records.c.id, records.c.document).where(records.c.kind == "service")).all()
+        services = {rid: Service.parse_raw(document) for rid, document in rows}
+        conflicts = alias_conflicts(services)
+        if conflicts:
+            raise InvalidChange("; ".join(conflicts))  # the transaction rolls back
+
+    @staticmethod
+    def _bump_version(conn) -> None:
+        updated = conn.execute(
+            counters.update().where(counters.c.name == VERSION).values(value=counters.c.value + 1)
+        ).rowcount
+        if not updated:
+            conn.execute(counters.insert().values(name=VERSION, value=1))
+
+    # -- the YAML seed ---------------------------------------------------------
+
+    def compare(self, incoming: Dict[Key, BaseModel]) -> Changes:
+        """What importing `incoming` would change, with a readable diff per record."""
+        current = self.everything()
+        changes = Changes()
+        for key in sorted(incoming):
+            kind, rid = key
+            new = incoming[key]
+            old = current.get(key)
+            if old == new:
+                continue
+            (changes.changed if old is not None else changes.added).append(key)
+            before = dump(kind, old).splitlines(keepends=True) if old is not None else []
+            changes.diffs[key] = "".join(difflib.unified_diff(
+                before, dump(kind, new).splitlines(keepends=True),
+                fromfile=f"database: {kind} {rid}", tofile=f"files: {kind} {rid}",
+            ))
+        changes.only_in_database = sorted(set(current) - set(incoming))
+        return changes
+
+    def import_records(self, incoming: Dict[Key, BaseModel], author: str, reason: str) -> Changes:
+        changes = self.compare(incoming)
+        self.apply([(k, rid, incoming[(k, rid)]) for k, rid in changes.added + changes.changed], author, reason)
+        return changes
+
+    def seed_if_empty(self, incoming: Dict[Key, BaseModel]) -> bool:
+        """Import the seed into an empty database; never touch a filled one."""
+        if self.count():
+            return False
+        try:
+            self.apply([(k, rid, r) for (k, rid), r in sorted(incoming.items())], "seed", "first start: data/ imported")
+        except sa.exc.IntegrityError:  # another process seeded it at the same moment
+            logger.info("The catalogue was seeded by another process.")
+            return False
+        logger.info("Empty catalogue database seeded with %d records.", len(incoming))
+        return True

@@ -9,8 +9,8 @@ tokenizer and the service extractor read.
 
 from __future__ import annotations
 
-import logging
-from typing import Any, Dict, List, Sequence, Text
+import sys
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -20,10 +20,11 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.shared.utils.io import raise_warning
 
+import bot.vietnamese
+from bot.nlu import fingerprint
 from bot.vietnamese import Lexicon, compose, normalize, strip_diacritics
-
-logger = logging.getLogger(__name__)
 
 #: Suffix of the message attribute holding the normalised text ("text_normalized").
 NORMALIZED_SUFFIX = "_normalized"
@@ -71,6 +72,11 @@ class VietnameseNormalizer(GraphComponent):
         self.lexicon = lexicon
 
     @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """The abbreviation file and the normalisation code (Rasa sees neither)."""
+        return fingerprint.digest(config.get("abbreviations_path"), bot.vietnamese, sys.modules[__name__])
+
+    @classmethod
     def create(
         cls,
         config: Dict[Text, Any],
@@ -95,8 +101,8 @@ class VietnameseNormalizer(GraphComponent):
             lexicon = Lexicon(
                 data.get("abbreviations") or {}, frozenset(data.get("not_after_number") or ())
             )
-        except (ValueError, FileNotFoundError):
-            logger.warning("No lexicon in the model; normalising without abbreviations.")
+        except (ValueError, FileNotFoundError) as error:
+            raise_warning(f"Failed to load the lexicon from the model ({error}); normalising without abbreviations.")
             lexicon = Lexicon()
         return cls(config, model_storage, resource, lexicon)
 

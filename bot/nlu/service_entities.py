@@ -1,16 +1,18 @@
 """Recognise which public service a message is about, from catalogue aliases.
 
 The `service` entity is not learned from annotated examples: it is matched
-against every name and alias in data/catalogue (accent- and case-insensitive,
-after abbreviation expansion), so adding an alias to a catalogue file needs no
-code change, only a retrain (which `make run` does when data/ changed).  The
-entity's value is the catalogue id, its span the user's original words.
+against every name and alias in the catalogue (accent- and case-insensitive,
+after abbreviation expansion).  The names reach the component through the
+training data, as lookup tables named "service:<id>" that `make train`
+generates from the catalogue database, so Rasa's cache sees them: a changed
+alias retrains this component, nothing else does.  The entity's value is the
+catalogue id, its span the user's original words.
 """
 
 from __future__ import annotations
 
 import json
-import logging
+import sys
 from typing import Any, Dict, List, Optional, Text, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -21,15 +23,28 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.shared.utils.io import raise_warning
 
-from bot.catalogue.loader import load_catalogue, search_terms
+import bot.catalogue.search
+import bot.vietnamese
 from bot.catalogue.search import AliasMatcher
+from bot.nlu import fingerprint
 from bot.nlu.normalizer import VietnameseNormalizer, normalized_attribute
 from bot.vietnamese import AlignedText
 
-logger = logging.getLogger(__name__)
-
 ENTITY = "service"
+LOOKUP_PREFIX = "service:"
+
+
+def service_terms(training_data: TrainingData) -> Dict[str, List[str]]:
+    """{service id: names} from the lookup tables "service:<id>"."""
+    terms: Dict[str, List[str]] = {}
+    for table in training_data.lookup_tables:
+        name = table.get("name", "")
+        elements = table.get("elements")
+        if name.startswith(LOOKUP_PREFIX) and isinstance(elements, list):
+            terms.setdefault(name[len(LOOKUP_PREFIX):], []).extend(str(e) for e in elements)
+    return terms
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
@@ -39,16 +54,17 @@ class CatalogueServiceExtractor(GraphComponent, EntityExtractorMixin):
     TERMS_FILE = "service_terms.json"
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"catalogue_path": "data/catalogue"}
-
-    @staticmethod
     def required_packages() -> List[Text]:
         return ["spacy"]
 
     @classmethod
     def required_components(cls) -> List[Type]:
         return [VietnameseNormalizer]
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """The matching code outside this class (alias matcher, folding)."""
+        return fingerprint.digest(bot.catalogue.search, bot.vietnamese, sys.modules[__name__])
 
     def __init__(
         self,
@@ -73,13 +89,12 @@ class CatalogueServiceExtractor(GraphComponent, EntityExtractorMixin):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Reads the aliases from the catalogue and stores them in the model."""
-        services = load_catalogue(self._config["catalogue_path"])
-        terms = {sid: search_terms(service) for sid, service in services.items()}
+        """Stores the services' names from the training data's lookup tables."""
+        terms = service_terms(training_data)
+        if not terms:
+            raise_warning("No 'service:<id>' lookup tables in the training data; the service entity is disabled.")
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / self.TERMS_FILE).write_text(
-                json.dumps(terms, ensure_ascii=False), encoding="utf-8"
-            )
+            (directory / self.TERMS_FILE).write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
         return self._resource
 
     @classmethod
@@ -95,8 +110,8 @@ class CatalogueServiceExtractor(GraphComponent, EntityExtractorMixin):
         try:
             with model_storage.read_from(resource) as directory:
                 terms = json.loads((directory / cls.TERMS_FILE).read_text(encoding="utf-8"))
-        except (ValueError, FileNotFoundError):
-            logger.warning("No service aliases in the model; the service entity is disabled.")
+        except (ValueError, FileNotFoundError) as error:
+            raise_warning(f"Failed to load the service names from the model ({error}); the service entity is disabled.")
         return cls(config, model_storage, resource, terms)
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -12,6 +12,7 @@ file at training time and stored in the model.
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Text, Type
 
@@ -22,7 +23,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.shared.utils.io import raise_warning
 
+import bot.vietnamese
+from bot.nlu import fingerprint
 from bot.nlu.normalizer import VietnameseNormalizer, normalized_attribute
 from bot.vietnamese import AlignedText, compose, strip_diacritics
 
@@ -158,6 +162,11 @@ class VietnameseTokenizer(Tokenizer):
         self.custom_words = custom_words
 
     @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """The custom word list and the segmentation code (Rasa sees neither)."""
+        return fingerprint.digest(config.get("custom_words_path"), bot.vietnamese, sys.modules[__name__])
+
+    @classmethod
     def create(
         cls,
         config: Dict[Text, Any],
@@ -180,8 +189,8 @@ class VietnameseTokenizer(Tokenizer):
         try:
             with model_storage.read_from(resource) as directory:
                 words = (directory / cls.WORDS_FILE).read_text(encoding="utf-8").splitlines()
-        except (ValueError, FileNotFoundError):
-            logger.debug("No custom word list in the model.")
+        except (ValueError, FileNotFoundError) as error:
+            raise_warning(f"Failed to load the custom word list from the model ({error}).")
         return cls(config, model_storage, resource, [w for w in words if w])
 
     def train(self, training_data: TrainingData) -> Resource:

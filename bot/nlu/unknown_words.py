@@ -10,7 +10,8 @@ instead of a confident wrong answer.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Set, Text, Type
+import sys
+from typing import Any, Dict, List, Optional, Set, Text, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -19,9 +20,12 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.shared.utils.io import raise_warning
 
-from bot.catalogue.loader import load_catalogue, search_terms
+import bot.vietnamese
+from bot.nlu import fingerprint
 from bot.nlu.normalizer import VietnameseNormalizer, normalized_attribute
+from bot.nlu.service_entities import service_terms
 from bot.vietnamese import AlignedText, folded_words, normalize
 
 FALLBACK = "nlu_fallback"
@@ -31,9 +35,10 @@ FALLBACK = "nlu_fallback"
 class UnknownWordsFallback(GraphComponent):
     VOCABULARY_FILE = "vocabulary.json"
 
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"catalogue_path": "data/catalogue"}
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """The word folding code outside this class."""
+        return fingerprint.digest(bot.vietnamese, sys.modules[__name__])
 
     @classmethod
     def required_components(cls) -> List[Type]:
@@ -53,8 +58,8 @@ class UnknownWordsFallback(GraphComponent):
         words: Set[str] = set()
         for message in training_data.intent_examples:
             words |= {w for w, _ in folded_words(normalize(message.get(TEXT)))}
-        for service in load_catalogue(self._config["catalogue_path"]).values():
-            for term in search_terms(service):
+        for terms in service_terms(training_data).values():
+            for term in terms:
                 words |= {w for w, _ in folded_words(normalize(term))}
         with self._model_storage.write_to(self._resource) as directory:
             (directory / self.VOCABULARY_FILE).write_text(json.dumps(sorted(words)), encoding="utf-8")
@@ -66,8 +71,8 @@ class UnknownWordsFallback(GraphComponent):
         try:
             with model_storage.read_from(resource) as directory:
                 vocabulary = set(json.loads((directory / cls.VOCABULARY_FILE).read_text(encoding="utf-8")))
-        except (ValueError, FileNotFoundError):
-            pass
+        except (ValueError, FileNotFoundError) as error:
+            raise_warning(f"Failed to load the vocabulary from the model ({error}); the unknown-words guard is off.")
         return cls(config, model_storage, resource, vocabulary)
 
     def process(self, messages: List[Message]) -> List[Message]:

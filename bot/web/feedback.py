@@ -1,6 +1,6 @@
 """👍/👎 feedback on the bot's answers, kept for the staff tools.
 
-Stored in the same SQL database as the catalogue (SQLite by default).  ID and
+Stored in our SQL database (the `feedback` table, bot/db).  ID and
 phone numbers in the question, answer and comment are masked before storage.
 """
 
@@ -12,23 +12,9 @@ from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
 
+from bot.db import connect
+from bot.db.schema import feedback as feedback_table
 from bot.personal_data import mask
-
-metadata = sa.MetaData()
-
-feedback_table = sa.Table(
-    "feedback",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("conversation_id", sa.String(64), nullable=False),
-    sa.Column("rating", sa.String(4), nullable=False),  # "up" or "down"
-    sa.Column("question", sa.Text, nullable=False),
-    sa.Column("answer", sa.Text, nullable=False),
-    sa.Column("intent", sa.String(100)),
-    sa.Column("service", sa.String(100)),
-    sa.Column("comment", sa.Text),
-)
 
 LIMITS = {"conversation_id": 64, "question": 2000, "answer": 8000, "intent": 100, "service": 100, "comment": 1000}
 
@@ -69,8 +55,7 @@ class Feedback:
 
 class FeedbackStore:
     def __init__(self, url: str) -> None:
-        self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
-        metadata.create_all(self.engine)
+        self.engine = connect(url)
 
     def add(self, feedback: Feedback) -> int:
         row = {

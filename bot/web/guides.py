@@ -16,10 +16,10 @@ from typing import Dict, Iterable, List
 
 import segno
 
-from bot.catalogue.answers import Renderer, Replies, format_date
 from bot.catalogue.models import Fact, Service, Status
+from bot.replies.phrases import Phrases
+from bot.replies.render import Renderer, capitalised, format_date
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 UNKNOWN = "Chưa có thông tin đã kiểm chứng"
 
 
@@ -32,9 +32,9 @@ def _list(items: Iterable[str], ordered: bool = False) -> str:
     return f"<{tag}>" + "".join(f"<li>{_e(i)}</li>" for i in items) + f"</{tag}>"
 
 
-def _fact_block(fact: Fact, body: str) -> str:
+def _fact_block(fact: Fact, body: str, phrases: Phrases) -> str:
     if fact.status == Status.unknown:
-        return f'<p class="unknown">{UNKNOWN} ({_e(fact.reason)}). Xem trên https://dichvucong.gov.vn.</p>'
+        return f'<p class="unknown">{UNKNOWN} ({_e(fact.reason)}). Xem trên {_e(phrases.portal)}.</p>'
     note = f'<p class="note">{_e(fact.note)}</p>' if fact.note else ""
     warning = (
         f'<p class="note">Lưu ý: các nguồn chưa thống nhất ({_e(fact.reason)}).</p>'
@@ -44,16 +44,15 @@ def _fact_block(fact: Fact, body: str) -> str:
 
 
 def _sentence(text: object) -> str:
-    text = str(text or "")
-    return _e(text[:1].upper() + text[1:])
+    return _e(capitalised(str(text or "")))
 
 
 def qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff")
 
 
-def render_checklist(service: Service, replies: Replies, today: dt.date) -> str:
-    renderer = Renderer(replies, today)
+def render_checklist(service: Service, phrases: Phrases, today: dt.date, templates: Path) -> str:
+    renderer = Renderer(phrases, today)
     steps = service.steps
     channels = ", ".join(c.name + (f" ({c.url})" if c.url else "") for c in steps.channels)
     sources: List[str] = []
@@ -61,33 +60,35 @@ def render_checklist(service: Service, replies: Replies, today: dt.date) -> str:
         if str(fact.source) not in sources:
             sources.append(str(fact.source))
     values: Dict[str, str] = {
-        "title": _e(service.short_name[:1].upper() + service.short_name[1:]),
+        "title": _e(capitalised(service.short_name)),
         "name": _e(service.name),
         "number": f"Dịch vụ thiết yếu số {service.essential_number} - " if service.essential_number else "",
-        "documents": _fact_block(service.documents, _list(service.documents.items)),
-        "steps": _fact_block(steps, f"<p>Nộp trực tuyến qua: {_e(channels)}</p>" + _list(steps.items, ordered=True)),
-        "fees": _fact_block(service.fees, _list(renderer.fee_lines(service))),
-        "time": _fact_block(service.processing_time, f"<p>{_sentence(service.processing_time.text)}</p>"),
-        "agency": _fact_block(service.agency, f"<p>{_sentence(service.agency.text)}</p>"),
-        "audience": _fact_block(service.audience, f"<p>{_sentence(service.audience.text)}</p>"),
+        "documents": _fact_block(service.documents, _list(service.documents.items), phrases),
+        "steps": _fact_block(
+            steps, f"<p>{_e(phrases.template('online_channels', channels=channels))}</p>"
+            + _list(steps.items, ordered=True), phrases),
+        "fees": _fact_block(service.fees, _list(renderer.fee_lines(service)), phrases),
+        "time": _fact_block(service.processing_time, f"<p>{_sentence(service.processing_time.text)}</p>", phrases),
+        "agency": _fact_block(service.agency, f"<p>{_sentence(service.agency.text)}</p>", phrases),
+        "audience": _fact_block(service.audience, f"<p>{_sentence(service.audience.text)}</p>", phrases),
         "portal": _e(service.portal_url),
         "qr": qr_svg(str(service.portal_url)),
         "sources": "".join(f'<li><a href="{_e(u)}">{_e(u)}</a></li>' for u in sources),
         "verified": format_date(min(f.verified for f in service.facts())),
         "today": format_date(today),
     }
-    return Template((TEMPLATES / "checklist.html").read_text(encoding="utf-8")).substitute(values)
+    return Template((templates / "checklist.html").read_text(encoding="utf-8")).substitute(values)
 
 
-def render_index(services: List[Dict], replies: Replies) -> str:
+def render_index(services: List[Dict], phrases: Phrases, templates: Path) -> str:
     sections = []
-    for group, title in replies.groups.items():
+    for group, title in phrases.groups.items():
         members = sorted((s for s in services if s["group"] == group),
                          key=lambda s: (s.get("essential_number") or 99, s["id"]))
         if members:
             links = "".join(
-                f'<li><a href="/huong-dan/{_e(s["id"])}">{_e(s["short_name"][:1].upper() + s["short_name"][1:])}</a></li>'
+                f'<li><a href="/huong-dan/{_e(s["id"])}">{_e(capitalised(s["short_name"]))}</a></li>'
                 for s in members
             )
             sections.append(f"<section><h2>{_e(title)}</h2><ul>{links}</ul></section>")
-    return Template((TEMPLATES / "guides.html").read_text(encoding="utf-8")).substitute(sections="".join(sections))
+    return Template((templates / "guides.html").read_text(encoding="utf-8")).substitute(sections="".join(sections))

@@ -18,16 +18,15 @@ from string import Template
 
 from aiohttp import web
 
-from bot.catalogue.answers import load_replies, today_in_vietnam
 from bot.catalogue.client import CatalogueClient, CatalogueUnavailable, ServiceNotFound
-from bot.config import ROOT, Settings
+from bot.config import Settings
+from bot.replies.phrases import Phrases
+from bot.replies.render import today_in_vietnam
 from bot.web.feedback import Feedback, FeedbackStore, InvalidFeedback
 from bot.web.guides import render_checklist, render_index
 
 logger = logging.getLogger(__name__)
 
-WEB = ROOT / "web"
-VENDOR = WEB / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 MAX_BODY = 64 * 1024
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -54,11 +53,15 @@ def _csp(rasa_origin: str) -> str:
     )
 
 
+def vendor_script(settings: Settings):
+    return settings.web_dir / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+
+
 def make_app(settings: Settings) -> web.Application:
     client = CatalogueClient(settings.catalogue_url, timeout=settings.catalogue_timeout)
-    replies = load_replies(str(settings.replies_path))
     store = FeedbackStore(settings.database_url)
-    page = Template((WEB / "templates" / "index.html").read_text(encoding="utf-8"))
+    page = Template((settings.templates_dir / "index.html").read_text(encoding="utf-8"))
+    today = (lambda: settings.today) if settings.today else today_in_vietnam
     routes = web.RouteTableDef()
 
     def rasa_origin(request: web.Request) -> str:
@@ -83,7 +86,7 @@ def make_app(settings: Settings) -> web.Application:
 
     @routes.get("/static/vendor/socket.io.min.js")
     async def vendor(request: web.Request) -> web.StreamResponse:
-        return web.FileResponse(VENDOR, headers={"Content-Type": "application/javascript"})
+        return web.FileResponse(vendor_script(settings), headers={"Content-Type": "application/javascript"})
 
     @routes.post("/api/feedback")
     async def feedback(request: web.Request) -> web.Response:
@@ -99,19 +102,21 @@ def make_app(settings: Settings) -> web.Application:
     async def guides(request: web.Request) -> web.Response:
         try:
             services = await asyncio.to_thread(client.list_services)
-        except CatalogueUnavailable:
+            phrases = Phrases(await asyncio.to_thread(client.phrases))
+        except (CatalogueUnavailable, ServiceNotFound):
             return html_response(UNAVAILABLE_PAGE, request, status=503)
-        return html_response(render_index(services, replies), request)
+        return html_response(render_index(services, phrases, settings.templates_dir), request)
 
     @routes.get("/huong-dan/{service_id}")
     async def checklist(request: web.Request) -> web.Response:
         try:
             service = await asyncio.to_thread(client.get_service, request.match_info["service_id"])
+            phrases = Phrases(await asyncio.to_thread(client.phrases))
         except ServiceNotFound:
             return html_response(NOT_FOUND_PAGE, request, status=404)
         except CatalogueUnavailable:
             return html_response(UNAVAILABLE_PAGE, request, status=503)
-        return html_response(render_checklist(service, replies, today_in_vietnam()), request)
+        return html_response(render_checklist(service, phrases, today(), settings.templates_dir), request)
 
     @web.middleware
     async def headers(request: web.Request, handler):
@@ -121,13 +126,13 @@ def make_app(settings: Settings) -> web.Application:
 
     app = web.Application(client_max_size=MAX_BODY, middlewares=[headers])
     app.add_routes(routes)
-    app.router.add_static("/static", WEB / "static", show_index=False)
+    app.router.add_static("/static", settings.web_dir / "static", show_index=False)
     return app
 
 
 def serve(settings: Settings) -> None:
-    if not VENDOR.exists():
-        raise SystemExit(f"{VENDOR} is missing; run the set-up (make run / make test).")
+    if not vendor_script(settings).exists():
+        raise SystemExit(f"{vendor_script(settings)} is missing; run the set-up (make run / make test).")
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     web.run_app(make_app(settings), host=settings.host, port=settings.web_port,
                 print=lambda *_: None, access_log=None)

@@ -1,11 +1,10 @@
 """The catalogue covers Đề án 06's 25 essential services, both bundles and VNeID,
 and each has documents, fee, time and channel, or says why not."""
 
-from bot.catalogue.loader import load_catalogue
 from bot.catalogue.models import Status
-from bot.config import ROOT
+from tests.support import seed_services
 
-CATALOGUE = load_catalogue(ROOT / "data" / "catalogue")
+CATALOGUE = seed_services()
 
 
 def test_all_25_essential_services_are_present_once():

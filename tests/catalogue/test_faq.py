@@ -1,27 +1,28 @@
-import yaml
-
-from bot.catalogue.loader import CatalogueError, load_catalogue, load_faq
-from bot.config import ROOT
+"""FAQ entries: one record each, sourced, with the examples the NLU learns."""
 
 import pytest
+import yaml
 
-FAQ = load_faq(ROOT / "data" / "faq")
+from bot.catalogue.files import CatalogueError, Layout, read_all
+from tests.support import ROOT, seed_faq, seed_services
 
-
-def test_every_faq_entry_is_an_intent_routed_to_the_faq_action_and_vice_versa():
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    rules = yaml.safe_load((ROOT / "data" / "rules" / "faq.yml").read_text(encoding="utf-8"))["rules"]
-    routed = {r["steps"][0]["intent"] for r in rules if r["steps"][1] == {"action": "action_answer_faq"}}
-    assert routed == set(FAQ)
-    assert set(FAQ) <= set(domain["intents"])
+FAQ = seed_faq()
 
 
 def test_faq_entries_are_sourced_and_point_at_real_services():
-    services = load_catalogue(ROOT / "data" / "catalogue")
+    services = seed_services()
     for entry in FAQ.values():
         assert str(entry.source).startswith("http") and entry.verified
         assert entry.answer.startswith("Dạ")
         assert entry.service is None or entry.service in services
+        assert len(entry.examples) >= 5, entry.id
+
+
+def test_one_rule_routes_the_whole_faq_family():
+    rules = yaml.safe_load((ROOT / "data" / "rules" / "faq.yml").read_text(encoding="utf-8"))["rules"]
+    assert rules == [{"rule": "a FAQ question", "steps": [{"intent": "faq"}, {"action": "action_answer_faq"}]}]
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    assert not any(intent in domain["intents"] for intent in FAQ)  # no intent per entry
 
 
 def test_vneid_problems_are_all_covered():
@@ -31,7 +32,12 @@ def test_vneid_problems_are_all_covered():
     assert "1900 0368" in FAQ["vneid_no_otp"].answer
 
 
-def test_invalid_faq_names_file_and_entry(tmp_path):
-    (tmp_path / "x.yml").write_text("entries:\n  - id: a\n    title: t\n    answer: Dạ\n", encoding="utf-8")
-    with pytest.raises(CatalogueError, match=r"x\.yml: entries\.0: source"):
-        load_faq(tmp_path)
+def test_invalid_faq_names_file_and_field(tmp_path):
+    import shutil
+
+    layout = Layout.under(tmp_path)
+    shutil.copytree(ROOT / "data" / "catalogue", layout.catalogue_dir)
+    layout.faq_dir.mkdir()
+    (layout.faq_dir / "a.yml").write_text("id: a\ntitle: t\nanswer: Dạ\nexamples: [a b, c d]\n", encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"a\.yml: source: field required"):
+        read_all(layout)

@@ -57,3 +57,49 @@ def test_search_nothing_and_bad_limit(catalogue_service):
     with pytest.raises(urllib.error.HTTPError) as error:
         get(catalogue_service, "/search?q=a&limit=abc")
     assert error.value.code == 400
+
+
+def test_phrases_and_faq_are_served(catalogue_service):
+    _, phrases = get(catalogue_service, "/phrases")
+    assert phrases["portal_url"] == "https://dichvucong.gov.vn" and phrases["hotline"] == "1900 0368"
+    _, faq = get(catalogue_service, "/faq")
+    assert {"id": "vneid_no_otp", "title": "Không nhận được mã OTP", "service": "kich_hoat_vneid"} in faq
+
+
+def test_unchanged_records_are_revalidated_with_the_version(catalogue_service):
+    with urllib.request.urlopen(catalogue_service.url + "/services/dang_ky_tam_tru", timeout=10) as response:
+        etag = response.headers["ETag"]
+    request = urllib.request.Request(catalogue_service.url + "/services/dang_ky_tam_tru",
+                                     headers={"If-None-Match": etag})
+    with pytest.raises(urllib.error.HTTPError) as error:  # urllib raises on 304
+        urllib.request.urlopen(request, timeout=10)
+    assert error.value.code == 304
+
+
+def test_a_change_in_the_database_is_served_and_survives_a_restart(tmp_path):
+    """The database is the truth: an edit through the store's API is served
+    within 2 s, and killing and restarting the service keeps it (the YAML
+    seed never overwrites a filled database)."""
+    import time
+
+    from bot.catalogue.store import CatalogueStore
+    from tests.support import CatalogueProcess, isolated_settings
+
+    settings = isolated_settings(tmp_path)
+    service = CatalogueProcess(settings).start()
+    try:
+        store = CatalogueStore(settings.database_url)
+        passport = store.get("service", "cap_ho_chieu_pho_thong")
+        edited = passport.copy(update={"short_name": "hộ chiếu (đã sửa)"})
+        store.put("service", edited, "test@example", "prove the database is the truth")
+        started = time.monotonic()
+        while get(service, "/services/cap_ho_chieu_pho_thong")[1]["short_name"] != "hộ chiếu (đã sửa)":
+            assert time.monotonic() - started < 2.0, "the change was not served within 2 s"
+            time.sleep(0.05)
+        service.process.kill()
+        service.process.wait(timeout=20)
+        service = CatalogueProcess(settings).start()
+        assert get(service, "/services/cap_ho_chieu_pho_thong")[1]["short_name"] == "hộ chiếu (đã sửa)"
+        assert store.history("service", "cap_ho_chieu_pho_thong")[-1].reason == "prove the database is the truth"
+    finally:
+        service.stop()

@@ -2,7 +2,7 @@
 
 import uuid
 
-from tests.e2e.test_stack import ask
+from tests.support import ask
 
 
 def conversation(stack):

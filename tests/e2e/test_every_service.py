@@ -7,11 +7,9 @@ import uuid
 
 import pytest
 
-from bot.catalogue.loader import load_catalogue
-from bot.config import ROOT
-from tests.e2e.test_stack import ask
+from tests.support import ask, seed_services
 
-CATALOGUE = load_catalogue(ROOT / "data" / "catalogue")
+CATALOGUE = seed_services()
 QUESTIONS = {
     "documents": "{name} cần giấy tờ gì",
     "fee": "{name} hết bao nhiêu tiền",

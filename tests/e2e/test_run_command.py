@@ -7,8 +7,7 @@ import sys
 import time
 import urllib.request
 
-from bot.config import ROOT
-from tests.conftest import free_port
+from tests.support import ROOT, free_port
 
 
 def test_run_prints_addresses_and_sigterm_stops_every_child(tmp_path, trained_model):

@@ -5,13 +5,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import post_json
-
-
-def ask(stack, message, sender=None):
-    url = f"http://127.0.0.1:{stack.settings.rasa_port}/webhooks/rest/webhook"
-    replies = post_json(url, {"sender": sender or uuid.uuid4().hex, "message": message})
-    return "\n".join(r.get("text", "") for r in replies)
+from tests.support import ask
 
 
 def test_passport_fee_from_the_catalogue_with_its_source(stack):

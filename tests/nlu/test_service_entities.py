@@ -1,6 +1,6 @@
 import pytest
 
-from tests.nlu.components import process, trained_then_loaded
+from tests.support.nlu import process, trained_then_loaded
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from tests.nlu.components import process, trained_then_loaded
+from tests.support.nlu import process, trained_then_loaded
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,10 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from bot.catalogue.loader import load_catalogue
-from bot.config import ROOT
-from tests.web.conftest import ARTIFACTS, url
+from tests.support import seed_services
+from tests.support.browser import ARTIFACTS, url
 
-CATALOGUE = load_catalogue(ROOT / "data" / "catalogue")
+CATALOGUE = seed_services()
 
 
 def test_every_service_has_a_checklist_page_from_the_catalogue(web_stack):

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from bot.web.feedback import FeedbackStore
-from tests.web.conftest import ARTIFACTS, url
+from tests.support.browser import ARTIFACTS, url
 
 
 def open_chat(page, stack):

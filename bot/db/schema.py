@@ -1,0 +1,68 @@
+"""Every table of our database, in one metadata.
+
+Changing a table means a new migration in `migrations/versions/` as well;
+`tests/db/test_migrations.py` checks that the migrations produce exactly this
+schema.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+# One row per catalogue record: a service, a FAQ entry or the phrasebook.
+# `document` is the record as JSON; `revision` counts its changes.
+records = sa.Table(
+    "records",
+    metadata,
+    sa.Column("kind", sa.String(20), primary_key=True),
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("updated_by", sa.String(200), nullable=False),
+)
+
+# Every change to a record: who, when, why, the record before and after
+# (NULL before = created, NULL after = deleted).  The audit log.
+revisions = sa.Table(
+    "revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("record_id", sa.String(100), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("before", sa.Text),
+    sa.Column("after", sa.Text),
+    sa.UniqueConstraint("kind", "record_id", "revision", name="uq_revisions_record_revision"),
+)
+sa.Index("ix_revisions_record", revisions.c.kind, revisions.c.record_id)
+sa.Index("ix_revisions_created_at", revisions.c.created_at)
+
+# Counters shared by every process; "version" goes up with every change to
+# `records`, so readers know when to reload.
+counters = sa.Table(
+    "counters",
+    metadata,
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("value", sa.Integer, nullable=False),
+)
+
+# 👍/👎 on the bot's answers, masked before storage.
+feedback = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("conversation_id", sa.String(64), nullable=False),
+    sa.Column("rating", sa.String(4), nullable=False),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("intent", sa.String(100)),
+    sa.Column("service", sa.String(100)),
+    sa.Column("comment", sa.Text),
+)

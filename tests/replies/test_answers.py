@@ -1,0 +1,79 @@
+"""bot.replies.answers against a real catalogue service: FAQ, lists, VNeID
+steps, clarification and hand-over."""
+
+import datetime as dt
+
+import pytest
+
+from bot.catalogue.client import CatalogueClient
+from bot.replies.answers import Answerer
+from tests.support import free_port
+
+
+@pytest.fixture()
+def answerer(catalogue_service):
+    return Answerer(CatalogueClient(catalogue_service.url), today=lambda: dt.date(2026, 11, 23))
+
+
+def test_faq_answer_has_its_source(answerer):
+    reply = answerer.faq("vneid_no_otp")
+    assert "1900 0368" in reply.text and "Nguồn: https://" in reply.text and reply.answered and reply.kind == "faq"
+
+
+def test_unknown_faq_is_polite(answerer):
+    assert "chưa có thông tin" in answerer.faq("khong_co").text
+
+
+def test_list_of_the_25_grouped_by_topic(answerer):
+    text = answerer.list_services().text
+    for number in range(1, 26):
+        assert f"{number}. " in text
+    assert "**Cư trú**" in text and "**Hộ tịch và liên thông**" in text
+    assert "kích hoạt tài khoản định danh" not in text.lower()  # VNeID is not one of the 25
+
+
+def test_services_in_vneid_come_from_the_catalogue_channels(answerer):
+    text = answerer.services_in_vneid().text
+    assert "Thông báo lưu trú" in text and "Cấp Phiếu lý lịch tư pháp" in text
+    assert "Cấp điện mới" not in text
+
+
+def test_vneid_steps_one_at_a_time_with_help_when_stuck(answerer):
+    first = answerer.vneid_step(1)
+    assert first.text.startswith("**Bước 1/6:**")
+    assert [b["payload"] for b in first.buttons] == ["/vneid_next_step", "/vneid_stuck"]
+    stuck = answerer.vneid_step(3, stuck=True)
+    assert "bước 3" in stuck.text and "OTP" in stuck.text and "1900 0368" in stuck.text
+    done = answerer.vneid_step(7)
+    assert "xong" in done.text and done.buttons[0]["payload"] == "/vneid_activation_guide"
+
+
+def test_first_miss_offers_the_two_likeliest_readings(answerer):
+    ranking = [{"name": "nlu_fallback"}, {"name": "ask_fee"}, {"name": "out_of_scope"},
+               {"name": "ask_documents"}, {"name": "greet"}]
+    reply = answerer.after_miss(ranking, [], "dang_ky_tam_tru", misses=1)
+    assert reply.text.startswith("Dạ, em chưa chắc")
+    assert [b["payload"] for b in reply.buttons] == [
+        '/ask_fee{"service": "dang_ky_tam_tru"}', '/ask_documents{"service": "dang_ky_tam_tru"}']
+    assert [b["title"] for b in reply.buttons] == ["Lệ phí", "Giấy tờ cần chuẩn bị"]
+
+
+def test_a_faq_reading_is_offered_by_its_title(answerer):
+    ranking = [{"name": "nlu_fallback"}, {"name": "faq"}, {"name": "ask_fee"}]
+    reply = answerer.after_miss(ranking, [{"intent_response_key": "faq/vneid_no_otp"}], None, misses=1)
+    assert reply.buttons == [
+        {"title": "Không nhận được mã OTP", "payload": '/faq{"faq": "vneid_no_otp"}'},
+        {"title": "Lệ phí", "payload": "/ask_fee"},
+    ]
+
+
+def test_second_miss_hands_over_to_people(answerer):
+    reply = answerer.after_miss([{"name": "ask_fee"}], [], None, misses=2)
+    assert "1900 0368" in reply.text and "Một cửa" in reply.text and not reply.buttons
+    assert reply.kind == "handover"
+
+
+def test_catalogue_down_is_polite_for_every_kind_of_answer():
+    dead = Answerer(CatalogueClient(f"http://127.0.0.1:{free_port()}", timeout=0.3))
+    for reply in (dead.faq("vneid_no_otp"), dead.list_services(), dead.vneid_step(1), dead.services_in_vneid()):
+        assert "xin lỗi" in reply.text and "dichvucong.gov.vn" in reply.text
