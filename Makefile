@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed
 export RASA_TELEMETRY_ENABLED = false
 export TF_CPP_MIN_LOG_LEVEL = 2
 
-.PHONY: setup run test train bench eval clean
+.PHONY: setup run test train bench eval facts clean
 
 ## set up .venv with Python 3.10 and the pinned dependencies (once)
 setup: $(STAMP)
@@ -32,6 +32,10 @@ train: setup
 ## held-out quality (ours vs Rasa's default pipeline) and end-to-end facts; rewrites docs/benchmarks.md
 eval: setup
 	$(PY) -m tools eval
+
+## facts health (statuses, official sources, rules about to end, stale facts); writes docs/facts.md
+facts: setup
+	$(PY) -m tools facts
 
 ## speed and memory of the whole stack; rewrites docs/benchmarks.md
 bench: setup

@@ -6,10 +6,8 @@ import asyncio
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 
-from actions.replying import answerer, latest_intent, send
-from bot.replies.dialogue import aspect_for
+from actions.replying import answerer, aspect_kept, latest_intent, send, turn
 
 
 class ActionAnswerService(Action):
@@ -17,9 +15,9 @@ class ActionAnswerService(Action):
         return "action_answer_service"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        aspect = aspect_for(latest_intent(tracker), tracker.get_slot("aspect"))
-        send(dispatcher, await asyncio.to_thread(answerer().answer, tracker.get_slot("service"), aspect), tracker)
-        return [SlotSet("aspect", aspect.value)]
+        reply = await asyncio.to_thread(answerer().respond, turn(tracker))
+        send(dispatcher, reply, tracker)
+        return aspect_kept(reply)
 
 
 class ActionListServices(Action):

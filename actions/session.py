@@ -1,5 +1,7 @@
 """The conversation around the questions: welcome, greetings, small talk,
-and what to do when the NLU did not understand."""
+hand-over, and what to do when the NLU did not understand.  Each action hands
+the message to `Answerer.respond`, which decides (a greeting in front of a
+question is answered as the question)."""
 
 from __future__ import annotations
 
@@ -9,16 +11,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted
 
-from actions.replying import answerer, latest_intent, send
-from bot.replies.dialogue import consecutive_misses, user_turns_this_session
-
-# intent -> phrase of the dialogue (data/lang/replies.yml) said in reply
-PHRASE_FOR_INTENT = {
-    "goodbye": "goodbye",
-    "thank": "thank",
-    "out_of_scope": "out_of_scope",
-    "personal_data": "personal_data",
-}
+from actions.replying import answerer, aspect_kept, send, turn
 
 
 class ActionSessionStart(Action):
@@ -32,46 +25,39 @@ class ActionSessionStart(Action):
         return [SessionStarted(), ActionExecuted("action_listen")]
 
 
+async def respond(dispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    reply = await asyncio.to_thread(answerer().respond, turn(tracker))
+    if reply.text:  # nothing to add to a first greeting: the welcome was just sent
+        send(dispatcher, reply, tracker)
+    return aspect_kept(reply)
+
+
 class ActionGreet(Action):
-    """Answer a greeting, unless the welcome was just shown for this session."""
+    """A greeting (the welcome was just shown for a first message) or a question behind one."""
 
     def name(self) -> Text:
         return "action_greet"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        if len(user_turns_this_session(tracker.events)) > 1:
-            send(dispatcher, await asyncio.to_thread(answerer().welcome, False), tracker)
-        return []
+        return await respond(dispatcher, tracker)
 
 
 class ActionSay(Action):
-    """Small talk and fixed answers, worded in the phrasebook."""
+    """Small talk, out of scope, personal numbers, a request for a person."""
 
     def name(self) -> Text:
         return "action_say"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        key = PHRASE_FOR_INTENT.get(latest_intent(tracker) or "", "out_of_scope")
-        send(dispatcher, await asyncio.to_thread(answerer().say, key), tracker)
-        return []
+        return await respond(dispatcher, tracker)
 
 
 class ActionClarify(Action):
-    """NLU unsure: offer the likeliest readings; on the second miss in a row,
-    hand over to the hotline / one-stop desk."""
+    """NLU unsure: answer if a service is known, otherwise offer the likeliest
+    readings; on the second miss in a row, hand over to people."""
 
     def name(self) -> Text:
         return "action_clarify"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        message = tracker.latest_message
-        faq_ranking = ((message.get("response_selector") or {}).get("faq") or {}).get("ranking") or []
-        reply = await asyncio.to_thread(
-            answerer().after_miss,
-            message.get("intent_ranking") or [],
-            faq_ranking,
-            tracker.get_slot("service"),
-            consecutive_misses(tracker.events),
-        )
-        send(dispatcher, reply, tracker)
-        return []
+        return await respond(dispatcher, tracker)

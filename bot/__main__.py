@@ -2,6 +2,7 @@
 
   catalogue serve                 start the catalogue HTTP service
   catalogue check                 validate the YAML under data/ and print a summary
+  catalogue format                rewrite the YAML under data/ in its canonical form (after hand edits)
   catalogue import [--dry-run]    show how data/ differs from the database, then apply it
   catalogue export [--out DIR]    write the database back to YAML (default: data/)
   web serve                       start the public web page (chat widget, feedback, guides)
@@ -21,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-TOOLING = {"run", "train", "evaluate", "eval", "bench", "facts"}
+TOOLING = {"run", "train", "evaluate", "eval", "bank", "bench", "facts"}
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -36,7 +37,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Trợ lý Dịch vụ công")
     sub = parser.add_subparsers(dest="command", required=True)
     catalogue = sub.add_parser("catalogue", help="the service catalogue")
-    catalogue.add_argument("action", choices=["serve", "check", "import", "export"])
+    catalogue.add_argument("action", choices=["serve", "check", "format", "import", "export"])
     catalogue.add_argument("--dry-run", action="store_true", help="import: show the difference, change nothing")
     catalogue.add_argument("--out", type=Path, help="export: write under this directory instead of data/")
     catalogue.add_argument("--author", default=os.environ.get("USER") or "cli", help="import: who makes the change")
@@ -81,6 +82,10 @@ def catalogue_command(args: argparse.Namespace, settings) -> int:
         for (kind, rid) in sorted(records):
             print(f"{kind}: {rid}")
         print(f"{len(records)} records OK")
+        return 0
+    if args.action == "format":
+        written = write_all(records, Layout.under(settings.data_dir))
+        print(f"{len(written)} files in canonical form")
         return 0
     from bot.catalogue.server import open_store
     from bot.catalogue.store import InvalidChange

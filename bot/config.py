@@ -30,6 +30,8 @@ class Settings:
     lock_store_type: str
     data_dir: Path  # the YAML seed / export: catalogue/, faq/, lang/
     lexicon_path: Path
+    ranking_path: Path  # language data for finding the lines that answer a question
+    fillers_path: Path  # small words that may stand inside a service's name
     model_dir: Path
     var_dir: Path
     web_dir: Path  # templates/ and static/ of the public web page
@@ -61,6 +63,8 @@ class Settings:
             lock_store_type=_env("LOCK_STORE_TYPE", "in_memory"),
             data_dir=Path(_env("BOT_DATA_DIR", str(ROOT / "data"))),
             lexicon_path=ROOT / "data" / "lang" / "abbreviations.yml",
+            ranking_path=ROOT / "data" / "lang" / "ranking.yml",
+            fillers_path=ROOT / "data" / "lang" / "fillers.yml",
             model_dir=Path(_env("MODEL_DIR", str(ROOT / "models"))),
             var_dir=var_dir,
             web_dir=ROOT / "web",

@@ -23,7 +23,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 @pytest.fixture(scope="session")
 def catalogue_service(tmp_path_factory) -> Iterator[CatalogueProcess]:
-    service = CatalogueProcess(isolated_settings(tmp_path_factory.mktemp("catalogue"))).start()
+    service = CatalogueProcess(isolated_settings(tmp_path_factory.mktemp("catalogue"))).start()  # dates come from callers
     yield service
     service.stop()
 

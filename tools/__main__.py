@@ -3,7 +3,9 @@
   run                                    train (cached), then start the whole stack in the foreground
   train                                  write the catalogue's training data, then `rasa train` (cached)
   evaluate [--variant V|all] [--errors]  held-out intent accuracy and entity F1 (NLU only)
-  eval                                   held-out quality report; rewrites docs/benchmarks.md
+  bank [--part dev|test|all] [--failures] the question bank end to end (failures: dev part only)
+  eval                                   question bank + held-out quality; rewrites docs/benchmarks.md
+  facts [--today YYYY-MM-DD]             facts health: statuses, sources, rules about to end; docs/facts.md
   bench [--quick] [--no-train]           speed and memory; rewrites docs/benchmarks.md
 """
 
@@ -26,7 +28,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     evaluate = sub.add_parser("evaluate", help="held-out intent accuracy per config variant")
     evaluate.add_argument("--variant", action="append", help="a config variant (default: config.yml)")
     evaluate.add_argument("--errors", action="store_true", help="list every wrong prediction")
-    sub.add_parser("eval", help="held-out quality and end-to-end facts; rewrites docs/benchmarks.md")
+    sub.add_parser("eval", help="question bank, held-out quality, end-to-end facts; rewrites docs/benchmarks.md")
+    bank = sub.add_parser("bank", help="score the question bank end to end (prints dev failures with --failures)")
+    bank.add_argument("--part", choices=["dev", "test", "all"], default="dev")
+    bank.add_argument("--failures", action="store_true", help="list the dev part's failures")
+    facts = sub.add_parser("facts", help="facts health report; writes docs/facts.md")
+    facts.add_argument("--today", help="report as of this day (YYYY-MM-DD)")
     bench = sub.add_parser("bench", help="latency, throughput, memory; rewrites docs/benchmarks.md")
     bench.add_argument("--quick", action="store_true", help="fewer messages (for tests)")
     bench.add_argument("--no-train", action="store_true", help="skip timing a full retrain")
@@ -52,6 +59,22 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         names = list(VARIANTS) if args.variant == ["all"] else (args.variant or ["config.yml"])
         print(report(run_evaluation(settings, names), show_errors=args.errors))
+        return 0
+    if args.command == "facts":
+        import datetime as dt
+
+        from tools import facts as facts_report
+
+        text = facts_report.run(settings, dt.date.fromisoformat(args.today) if args.today else None)
+        print(text)
+        return 0
+    if args.command == "bank":
+        from tools import bank as question_bank
+        from tools.training import train
+
+        train(settings)
+        parts = question_bank.PARTS if args.part == "all" else (args.part,)
+        print(question_bank.markdown(question_bank.run(parts, show_failures=args.failures)))
         return 0
     if args.command == "eval":
         from tools.eval_report import run_eval

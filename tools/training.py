@@ -2,7 +2,8 @@
 
 What the NLU needs from the catalogue reaches Rasa as training data, written
 to build/training/ from the database before every train:
-- `catalogue.yml`: one lookup table "service:<id>" per service (its names);
+- `catalogue.yml`: one lookup table "service:<id>" per service (its names),
+  and "service_channel:<id>" for channel names (VNeID);
 - `faq.yml`: the examples of every FAQ record as the retrieval intent
   faq/<id>, with a placeholder response per entry (the answer itself is read
   from the catalogue at run time, so editing it needs no retraining).
@@ -22,7 +23,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from bot.catalogue.models import FaqEntry, Service, search_terms
+from bot.catalogue.models import FaqEntry, Service, channel_names, search_terms
 from bot.catalogue.server import open_store
 from bot.config import ROOT, Settings
 
@@ -42,8 +43,13 @@ def _examples(lines: List[str]) -> str:
 def training_data_from_catalogue(services: Dict[str, Service], faq: Dict[str, FaqEntry]) -> Dict[str, str]:
     """{file name: Rasa YAML} for the catalogue's part of the training data."""
     lookups = [
-        {"lookup": f"service:{sid}", "examples": _examples(sorted(set(search_terms(services[sid]))))}
+        {"lookup": f"service:{sid}", "examples": _examples(sorted(set(search_terms(services[sid], channels=False))))}
         for sid in sorted(services)
+    ]
+    lookups += [
+        {"lookup": f"service_channel:{sid}", "examples": _examples(sorted(set(channel_names(services[sid]))))}
+        for sid in sorted(services)
+        if channel_names(services[sid])
     ]
     faq_nlu = [{"intent": f"faq/{fid}", "examples": _examples(faq[fid].examples)} for fid in sorted(faq)]
     responses = {f"utter_faq/{fid}": [{"text": f"faq/{fid}"}] for fid in sorted(faq)}

@@ -21,7 +21,7 @@ from typing import Any, Dict, Iterator, List, Tuple
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.catalogue.models import KINDS, PHRASEBOOK_ID, Fact, Service, alias_conflicts
+from bot.catalogue.models import KINDS, PHRASEBOOK_ID, Alias, Provenance, Service, alias_conflicts, unknown_conditions
 
 #: A record's address: (kind, id).
 Key = Tuple[str, str]
@@ -109,11 +109,17 @@ def read_all(layout: Layout) -> Dict[Key, BaseModel]:
         records[(kind, record_id(kind, record))] = record
     if not any(kind == "service" for kind, _ in records):
         raise CatalogueError(f"{layout.catalogue_dir}: no catalogue entries (*.yml) found")
-    services = {rid: r for (kind, rid), r in records.items() if kind == "service"}
-    conflicts = alias_conflicts(services)  # type: ignore[arg-type]
-    if conflicts:
-        raise CatalogueError("; ".join(conflicts))
+    problems = catalogue_problems(records)
+    if problems:
+        raise CatalogueError("; ".join(problems))
     return records
+
+
+def catalogue_problems(records: Dict[Key, BaseModel]) -> List[str]:
+    """Checks across records: an alias claimed twice, a condition no phrase explains."""
+    services = {rid: r for (kind, rid), r in records.items() if kind == "service"}
+    phrases = records.get(("phrases", PHRASEBOOK_ID))
+    return alias_conflicts(services) + unknown_conditions(services, phrases)  # type: ignore[arg-type]
 
 
 def read_services(directory: Path) -> Dict[str, Service]:
@@ -133,9 +139,11 @@ def plain(value: Any) -> Any:
             for name, field in value.__fields__.items()
             if getattr(value, name) != field.get_default()
         }
-        if isinstance(value, Fact):  # what the fact says first, where it comes from last
-            provenance = [name for name in Fact.__fields__ if name in data]
-            data = {**{k: v for k, v in data.items() if k not in provenance}, **{k: data[k] for k in provenance}}
+        if isinstance(value, Alias) and set(data) == {"name"}:
+            return value.name  # a plain name stays a plain string
+        if isinstance(value, Provenance):  # what the fact says first, its note, where it comes from last
+            last = [name for name in ("note", *Provenance.__fields__) if name in data]
+            data = {**{k: v for k, v in data.items() if k not in last}, **{k: data[k] for k in last}}
         return {k: plain(v) for k, v in data.items()}
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
@@ -149,6 +157,9 @@ def plain(value: Any) -> Any:
 
 
 class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data) -> bool:  # noqa: ARG002
+        return True  # never "&id001": a value written twice is written out twice
+
     def increase_indent(self, flow: bool = False, indentless: bool = False):  # noqa: ARG002
         return super().increase_indent(flow, False)  # indent list items under their key
 

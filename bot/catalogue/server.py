@@ -23,14 +23,14 @@ import asyncio
 import json
 import logging
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Iterable, Optional
 
 from aiohttp import web
 from pydantic import BaseModel
 
 from bot.catalogue.files import Layout, read_all
-from bot.catalogue.models import PHRASEBOOK_ID, FaqEntry, Phrasebook, Service, search_terms
-from bot.catalogue.search import ServiceIndex
+from bot.catalogue.models import PHRASEBOOK_ID, FaqEntry, Phrasebook, Service, channel_names, search_terms
+from bot.catalogue.search import ServiceIndex, read_fillers
 from bot.catalogue.store import CatalogueStore
 from bot.config import Settings
 from bot.vietnamese import Lexicon
@@ -43,9 +43,12 @@ MAX_QUERY_CHARS = 500
 class Catalogue:
     """In-memory view of the store, refreshed when its version changes."""
 
-    def __init__(self, store: CatalogueStore, lexicon: Lexicon, refresh_seconds: float = 1.0) -> None:
+    def __init__(
+        self, store: CatalogueStore, lexicon: Lexicon, refresh_seconds: float = 1.0, fillers: Iterable[str] = ()
+    ) -> None:
         self.store = store
         self.lexicon = lexicon
+        self.fillers = list(fillers)
         self.refresh_seconds = refresh_seconds
         self.version = -1
         self.services: Dict[str, Service] = {}
@@ -62,7 +65,10 @@ class Catalogue:
         services: Dict[str, Service] = self.store.all("service")  # type: ignore[assignment]
         self.faq = self.store.all("faq")  # type: ignore[assignment]
         self.phrases = self.store.get("phrases", PHRASEBOOK_ID)  # type: ignore[assignment]
-        self.index = ServiceIndex({sid: search_terms(s) for sid, s in services.items()}, self.lexicon)
+        self.index = ServiceIndex(
+            {sid: search_terms(s, channels=False) for sid, s in services.items()}, self.lexicon,
+            {sid: channel_names(s) for sid, s in services.items()}, self.fillers,
+        )
         self.services = services
         self.version = version
         logger.info("Catalogue version %s: %d services, %d FAQ entries", version, len(services), len(self.faq))
@@ -169,7 +175,8 @@ def open_store(settings: Settings) -> CatalogueStore:
 
 
 def serve(settings: Settings) -> None:
-    catalogue = Catalogue(open_store(settings), Lexicon.from_file(str(settings.lexicon_path)))
+    catalogue = Catalogue(open_store(settings), Lexicon.from_file(str(settings.lexicon_path)),
+                          fillers=read_fillers(str(settings.fillers_path)))
     catalogue.load()
     web.run_app(
         make_app(catalogue),

@@ -19,8 +19,8 @@ from typing import Dict, Iterable, List, Optional, Tuple
 import sqlalchemy as sa
 from pydantic import BaseModel
 
-from bot.catalogue.files import Key, dump, record_id
-from bot.catalogue.models import KINDS, Service, alias_conflicts
+from bot.catalogue.files import Key, catalogue_problems, dump, record_id
+from bot.catalogue.models import KINDS
 from bot.db import connect
 from bot.db.schema import counters, records, revisions
 
@@ -69,6 +69,14 @@ class Changes:
         return "\n".join(lines)
 
 
+def _parsed(kind: str, rid: str, document: str) -> Optional[BaseModel]:
+    try:
+        return KINDS[kind].parse_raw(document)
+    except ValueError as error:  # pydantic's ValidationError is a ValueError
+        logger.error("Stored %s %s no longer matches the schema (import the seed to replace it): %s", kind, rid, error)
+        return None
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
@@ -97,14 +105,22 @@ class CatalogueStore:
             document = conn.execute(
                 sa.select(records.c.document).where(records.c.kind == kind, records.c.id == rid)
             ).scalar()
-        return KINDS[kind].parse_raw(document) if document else None
+        return _parsed(kind, rid, document) if document else None
 
     def all(self, kind: str) -> Dict[str, BaseModel]:
+        """Every valid record of a kind (one that no longer validates is logged and left out)."""
         with self.engine.connect() as conn:
             rows = conn.execute(
                 sa.select(records.c.id, records.c.document).where(records.c.kind == kind).order_by(records.c.id)
             ).all()
-        return {rid: KINDS[kind].parse_raw(document) for rid, document in rows}
+        parsed = {rid: _parsed(kind, rid, document) for rid, document in rows}
+        return {rid: record for rid, record in parsed.items() if record is not None}
+
+    def invalid(self) -> List[Key]:
+        """Records stored in a form the current schema rejects (an import replaces them)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(records.c.kind, records.c.id, records.c.document)).all()
+        return [(kind, rid) for kind, rid, document in rows if _parsed(kind, rid, document) is None]
 
     def everything(self) -> Dict[Key, BaseModel]:
         return {(kind, rid): record for kind in KINDS for rid, record in self.all(kind).items()}
@@ -158,7 +174,7 @@ class CatalogueStore:
                 ).first()
                 before = row.document if row else None
                 after = _document(record) if record is not None else None
-                if before is not None and after is not None and KINDS[kind].parse_raw(before) == record:
+                if before is not None and after is not None and _parsed(kind, rid, before) == record:
                     continue
                 if before is None and after is None:
                     continue
@@ -176,18 +192,19 @@ class CatalogueStore:
                     kind=kind, record_id=rid, revision=number, author=author, reason=reason,
                     created_at=now, before=before, after=after))
                 written.append(((kind, rid), number))
-            if any(kind == "service" for (kind, _), _ in written):
-                self._check_services(conn)
+            if any(kind in ("service", "phrases") for (kind, _), _ in written):
+                self._check_catalogue(conn)
             if written:
                 self._bump_version(conn)
         return written
 
-    def _check_services(self, conn) -> None:
-        rows = conn.execute(sa.select(records.c.id, records.c.document).where(records.c.kind == "service")).all()
-        services = {rid: Service.parse_raw(document) for rid, document in rows}
-        conflicts = alias_conflicts(services)
-        if conflicts:
-            raise InvalidChange("; ".join(conflicts))  # the transaction rolls back
+    def _check_catalogue(self, conn) -> None:
+        rows = conn.execute(
+            sa.select(records.c.kind, records.c.id, records.c.document).where(records.c.kind.in_(["service", "phrases"]))
+        ).all()
+        problems = catalogue_problems({(kind, rid): KINDS[kind].parse_raw(document) for kind, rid, document in rows})
+        if problems:
+            raise InvalidChange("; ".join(problems))  # the transaction rolls back
 
     @staticmethod
     def _bump_version(conn) -> None:
@@ -201,7 +218,8 @@ class CatalogueStore:
 
     def compare(self, incoming: Dict[Key, BaseModel]) -> Changes:
         """What importing `incoming` would change, with a readable diff per record."""
-        current = self.everything()
+        current: Dict[Key, Optional[BaseModel]] = dict(self.everything())
+        current.update({key: None for key in self.invalid()})
         changes = Changes()
         for key in sorted(incoming):
             kind, rid = key
@@ -209,7 +227,7 @@ class CatalogueStore:
             old = current.get(key)
             if old == new:
                 continue
-            (changes.changed if old is not None else changes.added).append(key)
+            (changes.changed if key in current else changes.added).append(key)
             before = dump(kind, old).splitlines(keepends=True) if old is not None else []
             changes.diffs[key] = "".join(difflib.unified_diff(
                 before, dump(kind, new).splitlines(keepends=True),

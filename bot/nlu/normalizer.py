@@ -10,6 +10,7 @@ tokenizer and the service extractor read.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 import yaml
@@ -17,7 +18,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
+from rasa.shared.nlu.constants import ACTION_TEXT, ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.io import raise_warning
@@ -45,7 +46,9 @@ class VietnameseNormalizer(GraphComponent):
     it stores an `AlignedText` under "<attribute>_normalized", which the
     tokenizer and the service extractor read.  With
     `augment_without_diacritics`, training examples are duplicated without
-    diacritics so the classifier also learns from unaccented input.
+    diacritics so the classifier also learns from unaccented input; with
+    `greetings_path`, every `greeting_every`-th question example is also
+    copied with a greeting in front, so "chào em, cho hỏi ..." stays a question.
     """
 
     LEXICON_FILE = "lexicon.yml"
@@ -57,6 +60,12 @@ class VietnameseNormalizer(GraphComponent):
             "abbreviations_path": None,
             # add an accent-free copy of every training example
             "augment_without_diacritics": False,
+            # YAML file of greetings people put before a question (data/lang/greetings.yml)
+            "greetings_path": None,
+            # copy every n-th question example with a greeting in front
+            "greeting_every": 3,
+            # intents that are not questions: never copied with a greeting
+            "not_questions": ["greet", "goodbye", "thank", "vneid_next_step", "vneid_stuck", "personal_data"],
         }
 
     def __init__(
@@ -74,7 +83,9 @@ class VietnameseNormalizer(GraphComponent):
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
         """The abbreviation file and the normalisation code (Rasa sees neither)."""
-        return fingerprint.digest(config.get("abbreviations_path"), bot.vietnamese, sys.modules[__name__])
+        return fingerprint.digest(
+            config.get("abbreviations_path"), config.get("greetings_path"), bot.vietnamese, sys.modules[__name__]
+        )
 
     @classmethod
     def create(
@@ -115,6 +126,8 @@ class VietnameseNormalizer(GraphComponent):
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        if self._config.get("greetings_path"):
+            training_data = self._with_greetings(training_data)
         if self._config["augment_without_diacritics"]:
             training_data = self._augment(training_data)
         self.process(training_data.training_examples)
@@ -127,6 +140,27 @@ class VietnameseNormalizer(GraphComponent):
                 if isinstance(value, str) and value:
                     message.set(normalized_attribute(attribute), normalize(value, self.lexicon))
         return messages
+
+    def _with_greetings(self, training_data: TrainingData) -> TrainingData:
+        """Copies of some question examples with a greeting in front (entity offsets shifted)."""
+        data = yaml.safe_load(Path(self._config["greetings_path"]).read_text(encoding="utf-8")) or {}
+        openers = [str(o).strip() for o in data.get("openers") or [] if str(o).strip()]
+        if not openers:
+            return training_data
+        skip = set(self._config["not_questions"])
+        questions = [m for m in training_data.intent_examples if m.get(INTENT) not in skip]
+        extra = []
+        for index, example in enumerate(questions):
+            if index % max(1, int(self._config["greeting_every"])):
+                continue
+            prefix = openers[(index // max(1, int(self._config["greeting_every"]))) % len(openers)] + " "
+            copy = {k: v for k, v in example.data.items() if k not in (TEXT, ENTITIES)}
+            entities = [
+                {**e, "start": e["start"] + len(prefix), "end": e["end"] + len(prefix)}
+                for e in example.get(ENTITIES) or []
+            ]
+            extra.append(Message(data={**copy, TEXT: prefix + example.get(TEXT), ENTITIES: entities}))
+        return training_data.merge(TrainingData(training_examples=extra))
 
     @staticmethod
     def _augment(training_data: TrainingData) -> TrainingData:

@@ -3,10 +3,12 @@
 The `service` entity is not learned from annotated examples: it is matched
 against every name and alias in the catalogue (accent- and case-insensitive,
 after abbreviation expansion).  The names reach the component through the
-training data, as lookup tables named "service:<id>" that `make train`
-generates from the catalogue database, so Rasa's cache sees them: a changed
-alias retrains this component, nothing else does.  The entity's value is the
-catalogue id, its span the user's original words.
+training data, as lookup tables named "service:<id>" (and
+"service_channel:<id>" for a channel's name, which loses to any other service
+named beside it) that `make train` generates from the catalogue database, so
+Rasa's cache sees them.  Matching forgives spelling variants and one typo per
+long syllable (`bot.catalogue.search`).  The entity's value is the catalogue
+id, its span the user's original words.
 """
 
 from __future__ import annotations
@@ -27,44 +29,50 @@ from rasa.shared.utils.io import raise_warning
 
 import bot.catalogue.search
 import bot.vietnamese
-from bot.catalogue.search import AliasMatcher
+from bot.catalogue.search import AliasMatcher, read_fillers
 from bot.nlu import fingerprint
 from bot.nlu.normalizer import VietnameseNormalizer, normalized_attribute
 from bot.vietnamese import AlignedText
 
 ENTITY = "service"
 LOOKUP_PREFIX = "service:"
+CHANNEL_LOOKUP_PREFIX = "service_channel:"
 
 
-def service_terms(training_data: TrainingData) -> Dict[str, List[str]]:
-    """{service id: names} from the lookup tables "service:<id>"."""
+def service_terms(training_data: TrainingData, prefix: str = LOOKUP_PREFIX) -> Dict[str, List[str]]:
+    """{service id: names} from the lookup tables "<prefix><id>"."""
     terms: Dict[str, List[str]] = {}
     for table in training_data.lookup_tables:
         name = table.get("name", "")
         elements = table.get("elements")
-        if name.startswith(LOOKUP_PREFIX) and isinstance(elements, list):
-            terms.setdefault(name[len(LOOKUP_PREFIX):], []).extend(str(e) for e in elements)
+        if name.startswith(prefix) and isinstance(elements, list):
+            terms.setdefault(name[len(prefix):], []).extend(str(e) for e in elements)
     return terms
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class CatalogueServiceExtractor(GraphComponent, EntityExtractorMixin):
-    """Finds catalogue services by name or alias (spaCy PhraseMatcher)."""
+    """Finds catalogue services by name or alias."""
 
     TERMS_FILE = "service_terms.json"
 
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["spacy"]
+        return ["rapidfuzz"]
 
     @classmethod
     def required_components(cls) -> List[Type]:
         return [VietnameseNormalizer]
 
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # small words that may stand inside a name (data/lang/fillers.yml)
+        return {"fillers_path": None}
+
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
-        """The matching code outside this class (alias matcher, folding)."""
-        return fingerprint.digest(bot.catalogue.search, bot.vietnamese, sys.modules[__name__])
+        """The filler words and the matching code outside this class (alias matcher, folding)."""
+        return fingerprint.digest(config.get("fillers_path"), bot.catalogue.search, bot.vietnamese, sys.modules[__name__])
 
     def __init__(
         self,
@@ -72,11 +80,14 @@ class CatalogueServiceExtractor(GraphComponent, EntityExtractorMixin):
         model_storage: ModelStorage,
         resource: Resource,
         terms: Optional[Dict[str, List[str]]] = None,
+        channels: Optional[Dict[str, List[str]]] = None,
+        fillers: Optional[List[str]] = None,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
-        self.matcher = AliasMatcher(terms or {})
+        self.fillers = fillers if fillers is not None else read_fillers(config.get("fillers_path"))
+        self.matcher = AliasMatcher(terms or {}, channels or {}, self.fillers)
 
     @classmethod
     def create(
@@ -93,8 +104,9 @@ class CatalogueServiceExtractor(GraphComponent, EntityExtractorMixin):
         terms = service_terms(training_data)
         if not terms:
             raise_warning("No 'service:<id>' lookup tables in the training data; the service entity is disabled.")
+        names = {"terms": terms, "channels": service_terms(training_data, CHANNEL_LOOKUP_PREFIX), "fillers": self.fillers}
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / self.TERMS_FILE).write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+            (directory / self.TERMS_FILE).write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
         return self._resource
 
     @classmethod
@@ -106,13 +118,13 @@ class CatalogueServiceExtractor(GraphComponent, EntityExtractorMixin):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "CatalogueServiceExtractor":
-        terms: Dict[str, List[str]] = {}
+        names: Dict[str, Dict[str, List[str]]] = {}
         try:
             with model_storage.read_from(resource) as directory:
-                terms = json.loads((directory / cls.TERMS_FILE).read_text(encoding="utf-8"))
+                names = json.loads((directory / cls.TERMS_FILE).read_text(encoding="utf-8"))
         except (ValueError, FileNotFoundError) as error:
             raise_warning(f"Failed to load the service names from the model ({error}); the service entity is disabled.")
-        return cls(config, model_storage, resource, terms)
+        return cls(config, model_storage, resource, names.get("terms"), names.get("channels"), names.get("fillers", []))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -25,10 +25,11 @@ from rasa.shared.utils.io import raise_warning
 import bot.vietnamese
 from bot.nlu import fingerprint
 from bot.nlu.normalizer import VietnameseNormalizer, normalized_attribute
-from bot.nlu.service_entities import service_terms
+from bot.nlu.service_entities import CHANNEL_LOOKUP_PREFIX, service_terms
 from bot.vietnamese import AlignedText, folded_words, normalize
 
 FALLBACK = "nlu_fallback"
+UNKNOWN_WORDS = "unknown_words"  # set in the parse result, so the bot knows not to guess
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -58,7 +59,7 @@ class UnknownWordsFallback(GraphComponent):
         words: Set[str] = set()
         for message in training_data.intent_examples:
             words |= {w for w, _ in folded_words(normalize(message.get(TEXT)))}
-        for terms in service_terms(training_data).values():
+        for terms in [*service_terms(training_data).values(), *service_terms(training_data, CHANNEL_LOOKUP_PREFIX).values()]:
             for term in terms:
                 words |= {w for w, _ in folded_words(normalize(term))}
         with self._model_storage.write_to(self._resource) as directory:
@@ -85,6 +86,7 @@ class UnknownWordsFallback(GraphComponent):
             aligned = message.get(normalized_attribute(TEXT)) or AlignedText.identity(text)
             words = [w for w, _ in folded_words(aligned) if not w.isdigit()]
             if words and not any(w in self.vocabulary for w in words):
+                message.set(UNKNOWN_WORDS, True, add_to_output=True)
                 message.set(INTENT, {"name": FALLBACK, "confidence": 1.0}, add_to_output=True)
                 ranking = message.get(INTENT_RANKING_KEY, [])
                 message.set(INTENT_RANKING_KEY, [{"name": FALLBACK, "confidence": 1.0}] + ranking, add_to_output=True)

@@ -16,8 +16,10 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence
 from bot.catalogue.client import CatalogueClient, CatalogueUnavailable, ServiceNotFound
 from bot.replies import dialogue
 from bot.replies.aspects import ASPECT_BY_INTENT, INTENT_BY_ASPECT, Aspect
+from bot.replies.dialogue import Turn
 from bot.replies.phrases import Phrases
-from bot.replies.render import Renderer, capitalised, today_in_vietnam
+from bot.replies.ranking import LineRanker
+from bot.replies.render import DETAIL, Renderer, capitalised, today_in_vietnam
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,7 @@ class Reply:
     # what kind of turn this is: answer, faq, list, guide, clarify, ask_service,
     # handover, chitchat, welcome, apology (metrics and feedback use it)
     kind: str = "answer"
+    aspect: Optional[str] = None  # for a service answer: the aspect answered (or "detail")
 
     @property
     def answered(self) -> bool:
@@ -38,10 +41,38 @@ class Reply:
         return self.kind in ("answer", "faq", "list", "guide")
 
 
+# Decisions measured on the question bank's dev part (README, "Question bank"):
+# an intent this sure names the aspect asked (after a greeting, whose own
+# intent takes most of the confidence, the best service intent needs less);
+ASPECT_CONFIDENT = 0.6
+ASPECT_CONFIDENT_AFTER_SMALL_TALK = 0.2
+# an unsure message about the conversation's service is answered when its best
+# service intent is this sure and surer than "out of scope"
+FOLLOW_UP_CONFIDENT = 0.2
+# a line of the asked aspect scoring this much (BM25) is put first in it;
+LINE_ANSWERS = 2.0
+# the best detail (a specific fact: validity, age rule, deadline ...) leads the
+# reply, before the asked aspect, when it scores this much and at least as much
+# as the aspect's own best line...
+DETAIL_LEADS = 3.0
+# ...and otherwise the best line of another aspect when it scores this much.
+LINE_LEADS = 5.0
+# at most this many lines lead a reply that has no sure aspect
+LEAD_LINES = 2
+# the aspects offered as buttons after an answer that led with one specific fact
+OFFERED_ASPECTS = (Aspect.documents, Aspect.fee, Aspect.processing_time, Aspect.how_to_apply)
+
+
 class Answerer:
-    def __init__(self, client: CatalogueClient, today: Callable[[], dt.date] = today_in_vietnam) -> None:
+    def __init__(
+        self,
+        client: CatalogueClient,
+        today: Callable[[], dt.date] = today_in_vietnam,
+        ranker: Optional[LineRanker] = None,
+    ) -> None:
         self.client = client
         self.today = today
+        self.ranker = ranker or LineRanker()
 
     def _phrases(self) -> Phrases:
         return Phrases(self.client.phrases())
@@ -106,6 +137,103 @@ class Answerer:
             "title": p.intent_labels[candidate.intent],
             "payload": dialogue.service_payload(candidate.intent, service_id if with_service else None),
         }
+
+    # -- the one decision: what to do with a user's message --------------------
+
+    def respond(self, turn: Turn) -> Reply:
+        """Every question goes through here, whichever rule fired: a service
+        named in the message wins over small talk and over a FAQ entry about
+        another service; the bot asks back only when it cannot say anything
+        useful (no service known, or no word it knows)."""
+        intent = turn.intent
+        if intent == dialogue.PERSONAL_DATA:
+            return self.say("personal_data")
+        if intent == dialogue.HANDOVER_INTENT:
+            return self._safely(lambda p: Reply(p.say("handover"), kind="handover"))
+        if intent == dialogue.FAQ_INTENT:
+            return self._faq_or_service(turn)
+        if intent in dialogue.SERVICE_INTENTS:
+            return self.answer_turn(turn)
+        if turn.services_named and not turn.unknown_words and intent in (*dialogue.SMALL_TALK, dialogue.FALLBACK):
+            return self.answer_turn(turn)  # "chào em, cho hỏi làm hộ chiếu mất bao lâu"
+        if intent == dialogue.FALLBACK:
+            asked = turn.best_service_intent()
+            if turn.service and not turn.unknown_words and asked and asked[1] >= FOLLOW_UP_CONFIDENT \
+                    and asked[1] > turn.confidence(dialogue.OUT_OF_SCOPE):
+                return self.answer_turn(turn)  # a follow-up about the conversation's service
+            return self.after_miss(turn.ranking, turn.faq_ranking, turn.service,
+                                   dialogue.consecutive_misses(turn.events))
+        if intent == "greet":
+            if len(dialogue.user_turns_this_session(turn.events)) > 1:
+                return self.welcome(first_of_session=False)
+            return Reply("", kind="welcome")  # the session's welcome was just sent
+        return self.say(intent if intent in dialogue.SMALL_TALK else dialogue.OUT_OF_SCOPE)
+
+    def _faq_or_service(self, turn: Turn) -> Reply:
+        entry_id = turn.faq_button or turn.faq_selected
+
+        def build(p: Phrases) -> Reply:
+            if not entry_id:
+                raise ServiceNotFound("no FAQ entry selected")
+            entry = self.client.get_faq(entry_id)
+            if entry.service and turn.services_named and entry.service not in turn.services_named \
+                    and not turn.faq_button:
+                return self._service_reply(p, turn.services_named[0], turn)
+            return Reply(Renderer(p, self.today()).faq(entry), kind="faq")
+
+        return self._safely(build)
+
+    def answer_turn(self, turn: Turn) -> Reply:
+        return self._safely(lambda p: self._service_reply(p, turn.service, turn)
+                            if turn.service else self._ask_which_service(p, self._asked_aspect(turn)[0]))
+
+    @staticmethod
+    def _asked_aspect(turn: Turn) -> tuple:
+        """(aspect, confident?) from the likeliest service intent, the previous aspect for a bare name."""
+        asked = turn.best_service_intent()
+        if not asked:
+            return dialogue.aspect_for(None, turn.aspect_slot), False
+        intent, confidence = asked
+        needed = ASPECT_CONFIDENT_AFTER_SMALL_TALK if turn.intent in dialogue.SMALL_TALK else ASPECT_CONFIDENT
+        return dialogue.aspect_for(intent, turn.aspect_slot), confidence >= needed
+
+    def _service_reply(self, p: Phrases, service_id: str, turn: Turn) -> Reply:
+        service = self.client.get_service(service_id)
+        renderer = Renderer(p, self.today())
+        aspect, confident = self._asked_aspect(turn)
+        question = turn.question if turn.question is not None else turn.text
+        ranked = self.ranker.rank(question, renderer.lines(service))
+        if turn.intent == dialogue.VALIDITY_INTENT:  # the answer is a detail or a rule about who and when
+            ranked = [(line, score) for line, score in ranked
+                      if line.aspect in (DETAIL, Aspect.audience.value, Aspect.overview.value)]
+            confident = False
+        top, top_score = ranked[0] if ranked else (None, 0.0)
+        detail = next(((line, score) for line, score in ranked if line.aspect == DETAIL), (None, 0.0))
+        if confident:
+            in_aspect = [(line, score) for line, score in ranked if line.aspect == aspect.value]
+            best = [line for line, score in in_aspect if score >= LINE_ANSWERS][:LEAD_LINES]
+            if detail[0] is not None and detail[1] >= max(DETAIL_LEADS, in_aspect[0][1] if in_aspect else 0.0):
+                best.insert(0, detail[0])  # the specific fact asked, before the aspect
+            elif top is not None and top.aspect != aspect.value and top_score >= LINE_LEADS:
+                best.insert(0, top)
+            return Reply(renderer.answer(service, aspect, best), kind="answer", aspect=aspect.value)
+        leading = [line for line, score in ranked if score >= DETAIL_LEADS][:LEAD_LINES]
+        if turn.intent == dialogue.VALIDITY_INTENT and not leading:
+            leading = [line for line, score in ranked if score > 0][:LEAD_LINES]
+        if leading:
+            answered = None if leading[0].aspect == DETAIL else Aspect(leading[0].aspect)
+            return Reply(renderer.answer(service, answered, leading), self._aspect_buttons(p, service_id, answered),
+                         kind="answer", aspect=answered.value if answered else DETAIL)
+        return Reply(renderer.render(service, aspect), self._aspect_buttons(p, service_id, aspect),
+                     kind="answer", aspect=aspect.value)
+
+    @staticmethod
+    def _aspect_buttons(p: Phrases, service_id: str, answered: Optional[Aspect]) -> List[Dict[str, str]]:
+        return [
+            {"title": p.intent_labels[INTENT_BY_ASPECT[aspect]],
+             "payload": dialogue.service_payload(INTENT_BY_ASPECT[aspect], service_id)}
+            for aspect in OFFERED_ASPECTS if aspect != answered
+        ]
 
     # -- services --------------------------------------------------------------
 

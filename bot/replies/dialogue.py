@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.replies.aspects import ASPECT_BY_INTENT, Aspect
 
 FALLBACK = "nlu_fallback"
 FAQ_INTENT = "faq"
+# asks whether a (replaced) paper is still valid: answered from the record's details
+VALIDITY_INTENT = "ask_validity"
+SERVICE_INTENTS = {*ASPECT_BY_INTENT, "inform_service", VALIDITY_INTENT}
+# small talk: a service named in the same message makes it a question about that
+# service ("chào em, cho hỏi làm hộ chiếu ..."); out of scope stays out of scope
+# even with a service's word in it ("giá xe máy honda bao nhiêu")
+SMALL_TALK = {"greet", "thank", "goodbye"}
+OUT_OF_SCOPE = "out_of_scope"
+HANDOVER_INTENT = "request_human"
+PERSONAL_DATA = "personal_data"
 # Intents never offered as "Có phải anh/chị muốn hỏi…?" candidates.
 NOT_OFFERED = {FALLBACK, "out_of_scope", "personal_data", "vneid_next_step", "vneid_stuck"}
 # Misses in a row before the bot hands over to people instead of asking again.
@@ -29,6 +39,41 @@ def aspect_for(intent: Optional[str], previous: Optional[str]) -> Aspect:
         return Aspect(previous) if previous else Aspect.overview
     except ValueError:
         return Aspect.overview
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the actions know about the latest user message, as plain data."""
+
+    text: str
+    intent: Optional[str]
+    ranking: Sequence[Mapping[str, Any]] = ()
+    # the text without the service's name as typed: what is asked about the service
+    question: Optional[str] = None
+    faq_selected: Optional[str] = None  # the FAQ entry the response selector chose
+    faq_ranking: Sequence[Mapping[str, Any]] = ()
+    services_named: Sequence[str] = ()  # `service` entities of this message, in order
+    service_slot: Optional[str] = None  # the conversation's service (this message or earlier)
+    aspect_slot: Optional[str] = None
+    faq_button: Optional[str] = None  # a FAQ id named by a button payload
+    unknown_words: bool = False  # the NLU saw no word it knows
+    events: Sequence[Mapping[str, Any]] = ()
+
+    @property
+    def service(self) -> Optional[str]:
+        return self.services_named[0] if self.services_named else self.service_slot
+
+    def best_service_intent(self) -> Optional[Tuple[str, float]]:
+        """The likeliest intent that asks about a service's facts, with its confidence."""
+        if self.intent in SERVICE_INTENTS:
+            return self.intent, 1.0 if not self.ranking else float(self.ranking[0].get("confidence") or 0)
+        for item in self.ranking:
+            if item.get("name") in SERVICE_INTENTS:
+                return item["name"], float(item.get("confidence") or 0)
+        return None
+
+    def confidence(self, intent: str) -> float:
+        return next((float(i.get("confidence") or 0) for i in self.ranking if i.get("name") == intent), 0.0)
 
 
 def user_turns_this_session(events: Sequence[Mapping[str, Any]]) -> List[Mapping[str, Any]]:

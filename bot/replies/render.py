@@ -1,22 +1,34 @@
 """Catalogue facts rendered as the bot's answers, key fact first, ending with
-the source and the date it was checked.
+at most two sources (official ones first, as short titles linking to the
+official page) and the date they were checked.
 
 Fees are chosen for the day of the answer: a temporary rate in force that day
 is quoted with the standard rate beside it; expired or future ones are not
 quoted.  The chat answers and the printable guides both use this module.
+
+`lines()` gives every line of a record as a citizen would read it that day,
+each with the aspect it belongs to; `bot.replies.ranking` picks the lines
+that answer a specific question, and `answer()` puts them first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, List, Optional
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, List, Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from bot.catalogue.models import Channel, FaqEntry, Fact, FeeItem, Rate, Service, Status, TemporaryRate
+from bot.catalogue.models import (
+    Channel, Detail, Fact, FaqEntry, FeeItem, Provenance, Rate, Service, Source, Status, TemporaryRate,
+)
 from bot.replies.aspects import Aspect
 from bot.replies.phrases import Phrases
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+MAX_SOURCES = 2
+# "details" are not one of the six aspects: specific facts (validity, age rules, deadlines ...)
+DETAIL = "detail"
 
 
 def today_in_vietnam() -> dt.date:
@@ -37,14 +49,42 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def citizen_sources(provenances: Iterable[Provenance], limit: int = MAX_SOURCES) -> List[Source]:
+    """At most `limit` distinct sources, official ones first (stable order otherwise)."""
+    seen, sources = set(), []
+    for provenance in provenances:
+        for source in provenance.sources:
+            if str(source.url) not in seen:
+                seen.add(str(source.url))
+                sources.append(source)
+    sources.sort(key=lambda s: not s.kind.is_official)
+    return sources[:limit]
+
+
+def source_link(source: Source) -> str:
+    return f"[{source.title}]({source.url})"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a record as a citizen reads it, with where it comes from."""
+
+    aspect: str  # an Aspect value, or DETAIL
+    text: str
+    fact: Provenance
+    kind: str = ""  # which part of the record: agency, documents, fees, ... (ranking adds its topic words)
+    topic: str = ""  # a detail's topic, for ranking
+
+
 class Renderer:
     def __init__(self, phrases: Phrases, today: Optional[dt.date] = None) -> None:
         self.phrases = phrases
         self.today = today or today_in_vietnam()
 
-    # -- public --------------------------------------------------------------
+    # -- whole aspects -------------------------------------------------------------
 
-    def render(self, service: Service, aspect: Aspect) -> str:
+    def render(self, service: Service, aspect: Aspect, first: Sequence[Line] = ()) -> str:
+        """One aspect of a service; lines in `first` that belong to it are put first."""
         return {
             Aspect.documents: self._documents,
             Aspect.fee: self._fee,
@@ -52,55 +92,102 @@ class Renderer:
             Aspect.how_to_apply: self._how_to_apply,
             Aspect.audience: self._audience,
             Aspect.overview: self._overview,
-        }[aspect](service)
+        }[aspect](service, [line.text for line in first])
 
     def faq(self, entry: FaqEntry) -> str:
-        return entry.answer.strip() + "\n" + self._t(
-            "source", sources=str(entry.source), date=format_date(entry.verified)
-        )
+        return entry.answer.strip() + "\n" + self._source_line([entry])
+
+    # -- lines, for answering a specific question ------------------------------
+
+    def lines(self, service: Service) -> List[Line]:
+        """Every line of the record in force today (unknown facts have none)."""
+        out: List[Line] = []
+
+        def add(aspect: Aspect, kind: str, fact: Fact, texts: Iterable[str]) -> None:
+            if fact.status != Status.unknown:
+                out.extend(Line(aspect.value, text, fact, kind) for text in texts if text)
+
+        add(Aspect.overview, "summary", service.summary, [service.summary.text or ""])
+        add(Aspect.how_to_apply, "agency", service.agency, [service.agency.text or ""])
+        add(Aspect.audience, "audience", service.audience, sentences(service.audience.text or ""))
+        add(Aspect.documents, "documents", service.documents, service.documents.items)
+        add(Aspect.how_to_apply, "steps", service.steps, service.steps.items)
+        add(Aspect.processing_time, "processing_time", service.processing_time, [service.processing_time.text or ""])
+        if service.fees.status != Status.unknown:
+            out.extend(Line(Aspect.fee.value, text, fact, "fees") for text, fact in self._fee_lines_with_facts(service))
+        for detail in service.details:
+            if detail.status != Status.unknown:
+                out.append(Line(DETAIL, detail.text or "", detail, "detail", detail.topic))
+        for fact in service.facts():
+            if fact.note and fact.status != Status.unknown and not isinstance(fact, Detail):
+                out.append(Line(_aspect_of(service, fact), fact.note, fact, "note"))
+        return out
+
+    def answer(self, service: Service, aspect: Optional[Aspect], best: Sequence[Line]) -> str:
+        """The lines that answer the question first, then the asked aspect (if
+        any), one source block at the end."""
+        lead = [line for line in best if aspect is None or line.aspect != aspect.value]
+        if aspect is None:
+            body = [self._t("detail", service=service.short_name, text=lead[0].text)] if lead else []
+            body += [f"- {line.text}" for line in lead[1:]]
+            provenances: List[Provenance] = [line.fact for line in lead]
+            return self._finish(body, provenances, provenances[0] if provenances else None)
+        block = self.render(service, aspect, first=[line for line in best if line.aspect == aspect.value])
+        if not lead:
+            return block
+        intro = [self._t("detail", service=service.short_name, text=lead[0].text)]
+        intro += [f"- {line.text}" for line in lead[1:]]
+        # the aspect block keeps its own sources; the lead's sources are added to its source line
+        extra = citizen_sources([line.fact for line in lead], limit=1)
+        if extra and str(extra[0].url) not in block:
+            intro.append(self._t("source", sources=source_link(extra[0]),
+                                 date=format_date(min(line.fact.checked for line in lead))))
+        return "\n".join(intro) + "\n" + _without_greeting(block)
 
     # -- aspects -------------------------------------------------------------
 
-    def _documents(self, service: Service) -> str:
+    def _documents(self, service: Service, first: List[str]) -> str:
         fact = service.documents
         if fact.status == Status.unknown:
             return self._unknown(service, Aspect.documents, fact)
         lines = [self._t("documents", service=service.short_name)]
-        lines += [f"- {item}" for item in fact.items]
-        return self._finish(lines, fact, [fact])
+        lines += [f"- {item}" for item in _first(fact.items, first)]
+        return self._finish(lines, [fact], fact)
 
-    def _fee(self, service: Service) -> str:
+    def _fee(self, service: Service, first: List[str]) -> str:
         fact = service.fees
         if fact.status == Status.unknown:
             return self._unknown(service, Aspect.fee, fact)
+        pairs = self._fee_lines_with_facts(service)
         lines = [self._t("fee", service=service.short_name)]
-        lines += ["- " + line for line in self.fee_lines(service)]
-        extra_sources = [
-            str(rate.source) for item in fact.items for rate in item.temporary if rate.in_force(self.today)
-        ]
-        return self._finish(lines, fact, [fact], extra_sources)
+        lines += ["- " + text for text in _first([text for text, _ in pairs], first)]
+        rates = [f for _, f in pairs if isinstance(f, TemporaryRate)]
+        return self._finish(lines, [fact, *rates], fact)
 
     def fee_lines(self, service: Service) -> List[str]:
         """The fees in force today, one line per item (chat answers and printed guides)."""
-        lines: List[str] = []
-        for item in service.fees.items:
-            lines.append(self._fee_item(item))
-            lines += [
-                self._conditional(rate)
-                for rate in item.temporary
-                if rate.in_force(self.today) and rate.condition
-            ]
-        return lines
+        return [text for text, _ in self._fee_lines_with_facts(service)]
 
-    def _processing_time(self, service: Service) -> str:
+    def _fee_lines_with_facts(self, service: Service) -> List[tuple]:
+        pairs: List[tuple] = []
+        for item in service.fees.items:
+            text, rate = self._fee_item(item)
+            pairs.append((text, rate or service.fees))
+            pairs += [
+                (self._conditional(rate), rate)
+                for rate in item.temporary
+                if rate.in_force(self.today) and rate.conditions
+            ]
+        return pairs
+
+    def _processing_time(self, service: Service, first: List[str]) -> str:
         fact = service.processing_time
         if fact.status == Status.unknown:
             return self._unknown(service, Aspect.processing_time, fact)
         return self._finish(
-            [self._t("processing_time", service=service.short_name, text=fact.text)], fact, [fact]
-        )
+            [self._t("processing_time", service=service.short_name, text=fact.text)], [fact], fact)
 
-    def _how_to_apply(self, service: Service) -> str:
+    def _how_to_apply(self, service: Service, first: List[str]) -> str:
         agency, steps = service.agency, service.steps
         if agency.status == Status.unknown and steps.status == Status.unknown:
             return self._unknown(service, Aspect.how_to_apply, steps)
@@ -108,24 +195,36 @@ class Renderer:
         if agency.status != Status.unknown:
             lines.append(self._t("how_to_apply", service=service.short_name, agency=agency.text))
         if steps.channels:
-            names = ", ".join(
-                f"{c.name} ({c.url})" if c.url else c.name for c in steps.channels
-            )
+            names = ", ".join(f"{c.name} ({c.url})" if c.url else c.name for c in steps.channels)
             lines.append(self._t("online_channels", channels=names))
-        lines += [f"{n}. {step}" for n, step in enumerate(steps.items, start=1)]
-        return self._finish(lines, steps, [agency, steps])
+        if steps.status != Status.unknown:
+            lines += [f"{n}. {step}" for n, step in enumerate(steps.items, start=1)]
+        return self._finish(lines, [agency, steps], steps, notes=[steps.note, agency.note])
 
-    def _audience(self, service: Service) -> str:
+    def _audience(self, service: Service, first: List[str]) -> str:
         fact = service.audience
         if fact.status == Status.unknown:
             return self._unknown(service, Aspect.audience, fact)
-        return self._finish([self._t("audience", service=service.short_name, text=fact.text)], fact, [fact])
+        text = " ".join(_first(sentences(fact.text or ""), first))
+        return self._finish([self._t("audience", service=service.short_name, text=text)], [fact], fact)
 
-    def _overview(self, service: Service) -> str:
+    def _overview(self, service: Service, first: List[str]) -> str:
+        """What it is, then the key facts in one line each: where, how long, how much."""
         fact = service.summary
         lines = [self._t("overview", service=service.short_name, text=fact.text)]
+        shown: List[Provenance] = [fact]
+        if service.agency.status != Status.unknown:
+            lines.append(self._t("overview_agency", text=service.agency.text))
+            shown.append(service.agency)
+        if service.processing_time.status != Status.unknown:
+            lines.append(self._t("overview_time", text=service.processing_time.text))
+            shown.append(service.processing_time)
+        if service.fees.status != Status.unknown:
+            fees = self.fee_lines(service)[:2]
+            lines.append(self._t("overview_fee", text="; ".join(fees)))
+            shown.append(service.fees)
         lines.append(self.phrases.template("overview_more"))
-        return self._finish(lines, fact, [fact])
+        return self._finish(lines, shown, fact, notes=[])
 
     # -- fees ----------------------------------------------------------------
 
@@ -139,13 +238,14 @@ class Renderer:
             for r in rates
         )
 
-    def _fee_item(self, item: FeeItem) -> str:
+    def _fee_item(self, item: FeeItem) -> tuple:
+        """(the item's line today, the general temporary rate it quotes if any)."""
         if not item.standard:
-            return f"{item.label}: {item.note}" if item.note else item.label
+            return (f"{item.label}: {item.note}" if item.note else item.label), None
         standard = self._standard(item.standard)
-        general = [r for r in item.temporary if r.condition is None and r.in_force(self.today)]
-        if general:
-            rate = general[0]
+        general = [r for r in item.temporary if not r.conditions and r.in_force(self.today)]
+        rate = general[0] if general else None
+        if rate:
             values = dict(
                 amount=self._amount(rate),
                 basis=rate.basis,
@@ -153,14 +253,14 @@ class Renderer:
                 standard_label=self.phrases.book.fees["standard"],
                 standard=standard,
             )
-            key = "reduced_uncertain" if rate.uncertain else "reduced_now"
+            key = "reduced_now" if rate.status == Status.verified else "reduced_uncertain"
             text = self.phrases.fee(key, **values)
         else:
             text = standard
         text = f"{item.label}: {text}"
         if item.note:
             text += f". {item.note}"
-        return text
+        return text, rate
 
     def _amount(self, rate: TemporaryRate) -> str:
         amount = format_vnd(rate.amount, self.phrases)
@@ -168,16 +268,19 @@ class Renderer:
             amount += f" ({self.phrases.book.fees[rate.channel.value]})"
         return amount
 
+    def conditions(self, rate: TemporaryRate) -> str:
+        """The rate's conditions as a citizen reads them, joined."""
+        return "; ".join(self.phrases.book.conditions.get(name, name) for name in rate.conditions)
+
     def _conditional(self, rate: TemporaryRate) -> str:
-        amount = self._amount(rate)
         return self.phrases.fee(
             "conditional",
-            amount_title=amount[:1].upper() + amount[1:],
+            amount_title=capitalised(self._amount(rate)),
             valid_from=format_date(rate.valid_from),
             valid_to=format_date(rate.valid_to),
-            condition=rate.condition,
+            condition=self.conditions(rate),
             basis=rate.basis,
-            uncertain=self.phrases.book.fees["conditional_uncertain"] if rate.uncertain else "",
+            uncertain=self.phrases.book.fees["conditional_uncertain"] if rate.status != Status.verified else "",
         )
 
     # -- helpers -------------------------------------------------------------
@@ -187,23 +290,54 @@ class Renderer:
 
     def _unknown(self, service: Service, aspect: Aspect, fact: Fact) -> str:
         reason = f" ({fact.reason})" if fact.reason else ""
-        text = self._t(
-            "unknown", aspect=self.phrases.aspects[aspect.value], service=service.short_name, reason=reason
-        )
-        return text
+        return self._t("unknown", aspect=self.phrases.aspects[aspect.value], service=service.short_name,
+                       reason=reason)
+
+    def _source_line(self, provenances: Sequence[Provenance]) -> str:
+        sources = citizen_sources(provenances)
+        checked = min(p.checked for p in provenances)
+        return self._t("source", sources="; ".join(source_link(s) for s in sources), date=format_date(checked))
 
     def _finish(
-        self, lines: List[str], main: Fact, facts: List[Fact], extra_sources: Optional[List[str]] = None
+        self, lines: List[str], provenances: List[Provenance], main: Optional[Provenance],
+        notes: Optional[List[Optional[str]]] = None,
     ) -> str:
-        for fact in facts:
-            if fact.note:
-                lines.append(fact.note)
-        if main.status == Status.conflicting:
+        for note in notes if notes is not None else [getattr(main, "note", None)]:
+            if note:
+                lines.append(note)
+        if main is not None and main.status == Status.conflicting:
             lines.append(self._t("conflicting", reason=f" ({main.reason})" if main.reason else ""))
-        sources: List[str] = []
-        for url in [str(f.source) for f in facts] + (extra_sources or []):
-            if url not in sources:
-                sources.append(url)
-        verified = min(f.verified for f in facts)
-        lines.append(self._t("source", sources="; ".join(sources), date=format_date(verified)))
+        elif main is not None and main.status == Status.uncertain:
+            lines.append(self._t("uncertain"))
+        if provenances:
+            lines.append(self._source_line(provenances))
         return "\n".join(lines)
+
+
+def sentences(text: str) -> List[str]:
+    """Split a fact's text into sentences (on '. ' and '; '), keeping the punctuation."""
+    parts = re.split(r"(?<=[.;])\s+(?=[^\W\d_]|\()", text.strip())
+    return [p for p in parts if p]
+
+
+def _first(items: Sequence[str], first: Sequence[str]) -> List[str]:
+    """`items` with those also in `first` moved to the front, in `first`'s order."""
+    leading = [f for f in first if f in items]
+    return leading + [i for i in items if i not in leading]
+
+
+def _aspect_of(service: Service, fact: Fact) -> str:
+    for aspect, candidate in (
+        (Aspect.overview, service.summary), (Aspect.how_to_apply, service.agency),
+        (Aspect.audience, service.audience), (Aspect.documents, service.documents),
+        (Aspect.how_to_apply, service.steps), (Aspect.processing_time, service.processing_time),
+        (Aspect.fee, service.fees),
+    ):
+        if candidate is fact:
+            return aspect.value
+    return DETAIL
+
+
+def _without_greeting(block: str) -> str:
+    """The aspect block after a lead line: drop its opening "Dạ, "."""
+    return capitalised(block[4:]) if block.startswith("Dạ, ") else block

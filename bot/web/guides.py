@@ -18,7 +18,7 @@ import segno
 
 from bot.catalogue.models import Fact, Service, Status
 from bot.replies.phrases import Phrases
-from bot.replies.render import Renderer, capitalised, format_date
+from bot.replies.render import Renderer, capitalised, citizen_sources, format_date
 
 UNKNOWN = "Chưa có thông tin đã kiểm chứng"
 
@@ -55,10 +55,7 @@ def render_checklist(service: Service, phrases: Phrases, today: dt.date, templat
     renderer = Renderer(phrases, today)
     steps = service.steps
     channels = ", ".join(c.name + (f" ({c.url})" if c.url else "") for c in steps.channels)
-    sources: List[str] = []
-    for fact in service.facts():
-        if str(fact.source) not in sources:
-            sources.append(str(fact.source))
+    sources = citizen_sources(service.provenances(), limit=8)
     values: Dict[str, str] = {
         "title": _e(capitalised(service.short_name)),
         "name": _e(service.name),
@@ -73,8 +70,8 @@ def render_checklist(service: Service, phrases: Phrases, today: dt.date, templat
         "audience": _fact_block(service.audience, f"<p>{_sentence(service.audience.text)}</p>", phrases),
         "portal": _e(service.portal_url),
         "qr": qr_svg(str(service.portal_url)),
-        "sources": "".join(f'<li><a href="{_e(u)}">{_e(u)}</a></li>' for u in sources),
-        "verified": format_date(min(f.verified for f in service.facts())),
+        "sources": "".join(f'<li><a href="{_e(s.url)}">{_e(s.title)}</a></li>' for s in sources),
+        "verified": format_date(min(p.checked for p in service.provenances())),
         "today": format_date(today),
     }
     return Template((templates / "checklist.html").read_text(encoding="utf-8")).substitute(values)

@@ -57,7 +57,7 @@ def test_fee_answer_comes_from_the_catalogue(catalogue_service, catalogue_at):
     catalogue_at(catalogue_service.url)
     messages, events = run(ActionAnswerService(), tracker("ask_fee", "cap_ho_chieu_pho_thong"))
     text = messages[0]["text"]
-    assert "200.000 đồng" in text and "Nguồn: https://" in text
+    assert "200.000 đồng" in text and "Nguồn: [" in text
     assert messages[1]["custom"] == {
         "data": {"meta": {"intent": "ask_fee", "service": "cap_ho_chieu_pho_thong", "kind": "answer"}}}
     assert events == [SlotSet("aspect", "fee")]
@@ -89,7 +89,7 @@ def test_faq_from_the_response_selector_or_from_a_button(catalogue_service, cata
     catalogue_at(catalogue_service.url)
     selected = {"faq": {"response": {"intent_response_key": "faq/vneid_no_otp"}, "ranking": []}}
     messages, _ = run(ActionAnswerFaq(), tracker("faq", response_selector=selected))
-    assert "1900 0368" in messages[0]["text"] and "Nguồn: https://" in messages[0]["text"]
+    assert "1900 0368" in messages[0]["text"] and "Nguồn: [" in messages[0]["text"]
     button = [{"entity": "faq", "value": "vneid_forgot_passcode"}]
     messages, _ = run(ActionAnswerFaq(), tracker("faq", entities=button))
     assert "Quên passcode" in messages[0]["text"]

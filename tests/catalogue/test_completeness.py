@@ -24,7 +24,7 @@ def test_each_service_has_documents_fee_time_and_channel_or_a_reason():
             if fact.status == Status.unknown:
                 assert fact.reason, service.id
             else:
-                assert fact.source and fact.verified, service.id
+                assert fact.sources and fact.checked, service.id
         assert service.steps.channels, f"{service.id}: no channel"
 
 

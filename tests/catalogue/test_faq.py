@@ -12,7 +12,7 @@ FAQ = seed_faq()
 def test_faq_entries_are_sourced_and_point_at_real_services():
     services = seed_services()
     for entry in FAQ.values():
-        assert str(entry.source).startswith("http") and entry.verified
+        assert entry.sources and entry.checked
         assert entry.answer.startswith("Dạ")
         assert entry.service is None or entry.service in services
         assert len(entry.examples) >= 5, entry.id
@@ -39,5 +39,5 @@ def test_invalid_faq_names_file_and_field(tmp_path):
     shutil.copytree(ROOT / "data" / "catalogue", layout.catalogue_dir)
     layout.faq_dir.mkdir()
     (layout.faq_dir / "a.yml").write_text("id: a\ntitle: t\nanswer: Dạ\nexamples: [a b, c d]\n", encoding="utf-8")
-    with pytest.raises(CatalogueError, match=r"a\.yml: source: field required"):
+    with pytest.raises(CatalogueError, match=r"a\.yml: sources: field required"):
         read_all(layout)

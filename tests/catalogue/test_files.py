@@ -20,16 +20,23 @@ def test_the_real_catalogue_is_valid_and_has_the_foundation_services():
     assert REQUIRED <= set(services)
 
 
-def test_every_fact_has_a_source_and_a_date_and_unknowns_have_a_reason():
+def test_every_fact_has_a_source_and_a_date_and_says_why_when_unsure():
     for service in load_catalogue(CATALOGUE).values():
-        for fact in service.facts():
-            assert str(fact.source).startswith("http")
-            assert fact.verified.year >= 2025
-            if fact.status != Status.known:
-                assert fact.reason
-        for item in service.fees.items:
-            for rate in item.temporary:
-                assert str(rate.source).startswith("http") and rate.verified
+        for fact in service.provenances():
+            assert fact.sources and all(str(s.url).startswith("http") for s in fact.sources)
+            assert all("github" not in str(s.url) for s in fact.sources)
+            assert fact.checked.year >= 2025
+            if fact.status != Status.verified:
+                assert fact.reason, service.id
+            if not fact.official:
+                assert fact.internal and "to be audited" not in fact.internal, service.id
+
+
+def test_a_copy_is_never_a_source():
+    from bot.catalogue.models import Source
+
+    with pytest.raises(ValueError, match="holds copies"):
+        Source(title="TT 117", url="https://github.com/x/y/blob/main/117.md", kind="other")
 
 
 def _copy_with(tmp_path, service_id, edit):
@@ -43,11 +50,11 @@ def _copy_with(tmp_path, service_id, edit):
 
 
 def test_error_names_file_and_field_for_a_missing_source(tmp_path):
-    directory = _copy_with(tmp_path, "dang_ky_tam_tru", lambda d: d["fees"].pop("source"))
+    directory = _copy_with(tmp_path, "dang_ky_tam_tru", lambda d: d["fees"].pop("sources"))
     with pytest.raises(CatalogueError) as error:
         load_catalogue(directory)
     assert "dang_ky_tam_tru.yml" in str(error.value)
-    assert "fees.source" in str(error.value)
+    assert "fees.sources" in str(error.value)
 
 
 def test_error_for_negative_fee(tmp_path):

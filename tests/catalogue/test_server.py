@@ -23,7 +23,7 @@ def test_health_and_list(catalogue_service):
 def test_get_by_id(catalogue_service):
     _, record = get(catalogue_service, "/services/cap_ho_chieu_pho_thong")
     assert record["fees"]["items"][0]["standard"][0]["amount"] == 200000
-    assert record["fees"]["source"].startswith("https://")
+    assert record["fees"]["sources"][0]["url"].startswith("https://")
 
 
 def test_unknown_id_is_404(catalogue_service):

@@ -10,8 +10,8 @@ from tests.support import ask
 
 def test_passport_fee_from_the_catalogue_with_its_source(stack):
     text = ask(stack, "làm hộ chiếu hết bao nhiêu tiền")
-    assert "200.000 đồng" in text
-    assert "https://vietnam.vn/en/le-phi-cap-ho-chieu-tu-ngay-01-01-2024-la-bao-nhieu" in text
+    assert "100.000 đồng" in text and "200.000 đồng" in text  # the 50% cut in force, the standard rate beside it
+    assert "Nguồn: [" in text and "](https://vanban.chinhphu.vn/" in text and "github" not in text
 
 
 def test_with_and_without_diacritics_get_the_same_answer(stack):

@@ -7,17 +7,21 @@ import pytest
 
 from bot.catalogue.client import CatalogueClient
 from bot.replies.answers import Answerer
-from tests.support import free_port
+from bot.replies.dialogue import Turn
+from bot.replies.ranking import LineRanker
+from tests.support import ROOT, free_port
+
+RANKER = LineRanker.from_files(ROOT / "data" / "lang" / "abbreviations.yml", ROOT / "data" / "lang" / "ranking.yml")
 
 
 @pytest.fixture()
 def answerer(catalogue_service):
-    return Answerer(CatalogueClient(catalogue_service.url), today=lambda: dt.date(2026, 11, 23))
+    return Answerer(CatalogueClient(catalogue_service.url), lambda: dt.date(2026, 11, 23), RANKER)
 
 
 def test_faq_answer_has_its_source(answerer):
     reply = answerer.faq("vneid_no_otp")
-    assert "1900 0368" in reply.text and "Nguồn: https://" in reply.text and reply.answered and reply.kind == "faq"
+    assert "1900 0368" in reply.text and "Nguồn: [" in reply.text and reply.answered and reply.kind == "faq"
 
 
 def test_unknown_faq_is_polite(answerer):
@@ -74,6 +78,42 @@ def test_second_miss_hands_over_to_people(answerer):
 
 
 def test_catalogue_down_is_polite_for_every_kind_of_answer():
-    dead = Answerer(CatalogueClient(f"http://127.0.0.1:{free_port()}", timeout=0.3))
+    dead = Answerer(CatalogueClient(f"http://127.0.0.1:{free_port()}", timeout=0.3), ranker=RANKER)
     for reply in (dead.faq("vneid_no_otp"), dead.list_services(), dead.vneid_step(1), dead.services_in_vneid()):
         assert "xin lỗi" in reply.text and "dichvucong.gov.vn" in reply.text
+
+
+def ranking(*names):
+    return [{"name": n, "confidence": c} for n, c in zip(names, (0.5, 0.3, 0.1, 0.05))]
+
+
+def test_a_greeting_in_front_of_a_question_is_answered_as_the_question(answerer):
+    turn = Turn("chào em, cho hỏi làm hộ chiếu hết bao nhiêu", "greet", ranking("greet", "ask_fee"),
+                services_named=["cap_ho_chieu_pho_thong"])
+    reply = answerer.respond(turn)
+    assert reply.kind == "answer" and "lệ phí **cấp hộ chiếu phổ thông**" in reply.text
+
+
+def test_a_faq_about_another_service_yields_to_the_service_named(answerer):
+    turn = Turn("thẻ căn cước công dân cũ còn dùng được không", "faq", ranking("faq", "ask_service_info"),
+                faq_selected="vneid_levels", services_named=["cap_doi_the_can_cuoc"])
+    reply = answerer.respond(turn)
+    assert reply.kind == "answer" and "thẻ căn cước" in reply.text
+    general = Turn("xem hồ sơ tạm trú đã xong chưa", "faq", faq_selected="ask_application_status",
+                   services_named=["dang_ky_tam_tru"])
+    assert answerer.respond(general).kind == "faq"  # a general entry stays
+
+
+def test_with_a_known_service_an_unsure_reading_is_answered_not_asked_back(answerer):
+    turn = Turn("thế mất mấy ngày", "nlu_fallback", ranking("nlu_fallback", "ask_processing_time", "ask_fee"),
+                service_slot="dang_ky_ket_hon")
+    reply = answerer.respond(turn)
+    assert reply.kind == "answer" and "đăng ký kết hôn" in reply.text
+    unknown = Turn("asdkjh qwe", "nlu_fallback", ranking("nlu_fallback", "ask_fee"), service_slot="dang_ky_ket_hon",
+                   unknown_words=True)
+    assert answerer.respond(unknown).kind == "clarify"
+
+
+def test_asking_for_a_person_hands_over_at_once(answerer):
+    reply = answerer.respond(Turn("cho tôi gặp nhân viên", "request_human"))
+    assert reply.kind == "handover" and "1900 0368" in reply.text

@@ -6,6 +6,8 @@ turns these into fixtures.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -20,14 +22,19 @@ from bot.config import ROOT, Settings
 from tools.supervisor import Stack, free_port, isolated_settings, stack_env, wait_healthy
 from tools.training import model_path
 
-__all__ = ["ROOT", "Stack", "free_port", "isolated_settings", "own_stack", "CatalogueProcess", "post_json",
+__all__ = ["TEST_DAY", "ROOT", "Stack", "free_port", "isolated_settings", "own_stack", "CatalogueProcess", "post_json",
            "ask", "replies", "wait_until", "seed", "seed_services", "seed_faq", "seed_phrases"]
+
+
+# Stacks in tests answer as of this day, so facts with validity dates do not
+# change under the tests as the calendar moves (the catalogue was checked then).
+TEST_DAY = dt.date(2026, 11, 23)
 
 
 @contextmanager
 def own_stack(tmp: Path, model: Optional[Path] = None, settings: Optional[Settings] = None) -> Iterator[Stack]:
-    """The whole stack on free ports with its own databases."""
-    settings = settings or isolated_settings(tmp)
+    """The whole stack on free ports with its own databases, dated TEST_DAY."""
+    settings = settings or dataclasses.replace(isolated_settings(tmp), today=TEST_DAY)
     running = Stack(settings, model or model_path(Settings.from_env().model_dir))
     running.start()
     try:

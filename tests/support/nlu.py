@@ -23,7 +23,7 @@ from tools.training import training_data_from_catalogue
 CONFIGS: Dict[type, Dict[str, Any]] = {
     VietnameseNormalizer: {"abbreviations_path": str(ROOT / "data/lang/abbreviations.yml")},
     VietnameseTokenizer: {"custom_words_path": str(ROOT / "data/lang/words.txt")},
-    CatalogueServiceExtractor: {},
+    CatalogueServiceExtractor: {"fillers_path": str(ROOT / "data/lang/fillers.yml")},
 }
 
 

@@ -74,8 +74,8 @@ def test_adding_a_faq_entry_is_one_record(tmp_path, trained_model):
         title="Sửa họ tên trên VNeID",
         answer="Dạ, thông tin họ tên trên VNeID lấy từ Cơ sở dữ liệu quốc gia về dân cư; "
                "anh/chị đề nghị Công an cấp xã điều chỉnh ạ.",
-        source="https://dichvucong.gov.vn",
-        verified=dt.date(2026, 11, 23),
+        sources=[{"title": "Cổng Dịch vụ công quốc gia", "url": "https://dichvucong.gov.vn", "kind": "official"}],
+        checked=dt.date(2026, 11, 23),
         service="kich_hoat_vneid",
         examples=["sửa họ tên trên vneid", "sua ho ten tren vneid", "vneid sai tên thì sửa thế nào",
                   "tên trên vneid bị sai", "ten tren vneid bi sai", "muốn đổi họ tên trong vneid",

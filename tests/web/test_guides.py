@@ -1,6 +1,7 @@
 """Printable guides for community digital-technology teams."""
 
 import html as html_lib
+import re
 import urllib.request
 
 from playwright.sync_api import expect
@@ -20,7 +21,11 @@ def test_every_service_has_a_checklist_page_from_the_catalogue(web_stack):
         assert service.name in text
         assert "<svg" in html  # QR code to the portal page
         assert str(service.portal_url) in text
-        assert str(service.fees.source) in text
+        listed = re.findall(r'<li><a href="([^"]+)">', html.split('class="sources"')[1])
+        known = {str(src.url): src for p in service.provenances() for src in p.sources}
+        assert 0 < len(listed) <= 8 and all(html_lib.unescape(u) in known for u in listed)
+        kinds = [known[html_lib.unescape(u)].kind.is_official for u in listed]
+        assert kinds == sorted(kinds, reverse=True)  # official sources first
         for item in service.documents.items:
             assert item in text
 
@@ -44,7 +49,7 @@ def test_vneid_checklist_content_and_clean_a4_print(page, web_stack):
 
 def test_passport_checklist_fee_matches_the_chat_answer(page, web_stack):
     page.goto(url(web_stack, "/huong-dan/cap_ho_chieu_pho_thong"))
-    expect(page.locator("main")).to_contain_text("Cấp mới hộ chiếu: 200.000 đồng (mức thông thường)")
+    expect(page.locator("main")).to_contain_text("Cấp mới hộ chiếu: hiện nay 100.000 đồng")
     expect(page.locator("main")).to_contain_text("Chưa có thông tin đã kiểm chứng")  # documents unknown
 
 

@@ -35,21 +35,38 @@
   /* ---- safe rendering ---------------------------------------------------- */
 
   var URL_RE = /https?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?]/g;
+  // [title](https://...) - a source's short title linking to its official page
+  var TITLED_LINK_RE = /\[([^\]\n]{1,200})\]\((https?:\/\/[^\s()<>"]+)\)/g;
 
-  function appendLinks(parent, text) {
+  function link(url, label) {
+    var a = document.createElement("a");
+    a.href = url;
+    a.textContent = label;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+
+  function appendBareLinks(parent, text) {
     var last = 0;
     text.replace(URL_RE, function (url, offset) {
       parent.appendChild(document.createTextNode(text.slice(last, offset)));
-      var a = document.createElement("a");
-      a.href = url;
-      a.textContent = url;
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-      parent.appendChild(a);
+      parent.appendChild(link(url, url));
       last = offset + url.length;
       return url;
     });
     parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function appendLinks(parent, text) {
+    var last = 0;
+    text.replace(TITLED_LINK_RE, function (whole, label, url, offset) {
+      appendBareLinks(parent, text.slice(last, offset));
+      parent.appendChild(link(url, label));
+      last = offset + whole.length;
+      return whole;
+    });
+    appendBareLinks(parent, text.slice(last));
   }
 
   function appendInline(parent, text) {
