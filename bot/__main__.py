@@ -6,7 +6,9 @@
   catalogue import [--dry-run]    show how data/ differs from the database, then apply it
   catalogue export [--out DIR]    write the database back to YAML (default: data/)
   web serve                       start the public web page (chat widget, feedback, guides)
-  rasa ARGS...                    the Rasa CLI with our fixes to Rasa internals applied
+  conversations purge [--days N]  delete stored conversations older than N days (default RETENTION_DAYS)
+  rasa ARGS...                    the Rasa CLI (server) with our changes applied
+  actions ARGS...                 the action server (rasa_sdk, without importing Rasa itself)
 
 Tooling (the supervisor behind `make run`, training, evaluation, benchmark)
 lives in the `tools` package; `python -m bot run|train|evaluate|eval|bench`
@@ -27,12 +29,19 @@ TOOLING = {"run", "train", "evaluate", "eval", "bank", "bench", "facts"}
 
 def main(argv: Optional[List[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from bot.personal_data import mask_logs
+
+    mask_logs()
     if argv and argv[0] in TOOLING:
         os.execv(sys.executable, [sys.executable, "-m", "tools", *argv])
     if argv and argv[0] == "rasa":
         from bot.rasa_server import run_rasa
 
         return run_rasa(argv[1:])
+    if argv and argv[0] == "actions":
+        from bot.rasa_server import run_action_server
+
+        return run_action_server(argv[1:])
 
     parser = argparse.ArgumentParser(prog="python -m bot", description="Trợ lý Dịch vụ công")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -44,12 +53,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     catalogue.add_argument("--reason", default="import from YAML", help="import: why")
     web_cmd = sub.add_parser("web", help="the public web page")
     web_cmd.add_argument("action", choices=["serve"])
+    conversations = sub.add_parser("conversations", help="the stored conversations (tracker store)")
+    conversations.add_argument("action", choices=["purge"])
+    conversations.add_argument("--days", type=float, help="keep this many days (default RETENTION_DAYS)")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     from bot.config import Settings
 
     settings = Settings.from_env()
+    if args.command == "conversations":
+        from bot.tracker_store import purge
+
+        deleted = purge(settings.tracker_store_url, args.days if args.days is not None else settings.retention_days)
+        print(f"{deleted} conversation events deleted.")
+        return 0
     if args.command == "web":
         from bot.web.server import serve as serve_web
 

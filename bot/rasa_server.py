@@ -1,8 +1,14 @@
-"""Start Rasa's own CLI with our fixes to Rasa internals applied first.
+"""Start Rasa's own CLI (server) and the action server with our changes applied first.
 
-`python -m bot rasa run ...` is how the supervisor starts the Rasa server, so
-the patches in `rasa_patches.py` are applied explicitly, at one place, and
-never as a side effect of importing one of our modules.
+`python -m bot rasa run ...` and `python -m bot actions ...` are how the
+supervisor starts them, so what we change is applied explicitly, at one place,
+and never as a side effect of importing one of our modules:
+- personal numbers are masked in every log line, Rasa's structlog output and
+  tracebacks included (`bot.personal_data`);
+- our fixes to Rasa internals (`bot.rasa_patches`), in the Rasa server.
+
+The action server runs rasa_sdk alone: going through Rasa's CLI would load
+Rasa and TensorFlow into it (about 500 MB) for nothing.
 """
 
 from __future__ import annotations
@@ -12,11 +18,36 @@ from typing import List
 
 
 def run_rasa(args: List[str]) -> int:
+    import structlog
+
     from bot import rasa_patches
+    from bot.personal_data import mask_logs, masked_renderer
 
+    mask_logs()
     rasa_patches.apply()
-    from rasa.__main__ import main as rasa_main
+    import rasa.__main__ as rasa_cli
 
+    configure = rasa_cli.configure_structlog
+
+    def configure_masked(*args, **kwargs) -> None:
+        configure(*args, **kwargs)
+        processors = list(structlog.get_config()["processors"])
+        processors[-1] = masked_renderer(processors[-1])
+        structlog.configure(processors=processors)
+
+    rasa_cli.configure_structlog = configure_masked
     sys.argv = ["rasa", *args]
-    rasa_main()
+    rasa_cli.main()
+    return 0
+
+
+def run_action_server(args: List[str]) -> int:
+    """rasa_sdk's own entry point (same arguments as `rasa run actions`), logs masked."""
+    from rasa_sdk.__main__ import main_from_args
+    from rasa_sdk.endpoint import create_argument_parser
+
+    from bot.personal_data import mask_logs
+
+    mask_logs()
+    main_from_args(create_argument_parser().parse_args(args))
     return 0

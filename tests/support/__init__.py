@@ -32,10 +32,11 @@ TEST_DAY = dt.date(2026, 11, 23)
 
 
 @contextmanager
-def own_stack(tmp: Path, model: Optional[Path] = None, settings: Optional[Settings] = None) -> Iterator[Stack]:
+def own_stack(tmp: Path, model: Optional[Path] = None, settings: Optional[Settings] = None,
+              log_dir: Optional[Path] = None, env: Optional[dict] = None) -> Iterator[Stack]:
     """The whole stack on free ports with its own databases, dated TEST_DAY."""
     settings = settings or dataclasses.replace(isolated_settings(tmp), today=TEST_DAY)
-    running = Stack(settings, model or model_path(Settings.from_env().model_dir))
+    running = Stack(settings, model or model_path(Settings.from_env().model_dir), log_dir=log_dir, env=env)
     running.start()
     try:
         yield running

@@ -57,7 +57,7 @@ def test_thumbs_down_with_comment_is_stored_masked(page, web_stack):
     rows = FeedbackStore(web_stack.settings.database_url).all()
     row = rows[-1]
     assert row["rating"] == "down"
-    assert row["comment"] == "Thiếu mẫu CT01, gọi tôi [số đã ẩn]"
+    assert row["comment"] == "Thiếu mẫu CT01, gọi tôi [SỐ ĐIỆN THOẠI]"
     assert row["question"] == "đăng ký tạm trú cần giấy tờ gì"
     assert row["intent"] == "ask_documents" and row["service"] == "dang_ky_tam_tru"
     assert row["conversation_id"] and "hồ sơ **đăng ký tạm trú**" in row["answer"]
