@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +36,12 @@ class Settings:
     var_dir: Path
     web_dir: Path  # templates/ and static/ of the public web page
     catalogue_timeout: float
+    max_message_chars: int  # longer messages are not parsed
+    max_body_bytes: int  # request bodies above this are refused
+    rate_limit_per_minute: int  # messages per sender
+    client_rate_limit_per_minute: int  # messages per client address (mind shared addresses behind NAT)
+    retention_days: float  # conversations older than this are deleted
+    trusted_proxies: Tuple[str, ...]  # addresses whose X-Forwarded-For names the client
     # Answer as if it were this day (tests and evaluation); None: today in Vietnam.
     today: Optional[dt.date] = None
 
@@ -68,6 +74,12 @@ class Settings:
             model_dir=Path(_env("MODEL_DIR", str(ROOT / "models"))),
             var_dir=var_dir,
             web_dir=ROOT / "web",
-            catalogue_timeout=float(_env("CATALOGUE_TIMEOUT", "2.0")),
+            catalogue_timeout=float(_env("CATALOGUE_TIMEOUT", "1.0")),
+            max_message_chars=int(_env("MAX_MESSAGE_CHARS", "1000")),
+            max_body_bytes=int(_env("MAX_BODY_BYTES", "65536")),
+            rate_limit_per_minute=int(_env("RATE_LIMIT_PER_MINUTE", "20")),
+            client_rate_limit_per_minute=int(_env("CLIENT_RATE_LIMIT_PER_MINUTE", "20")),
+            retention_days=float(_env("RETENTION_DAYS", "90")),
+            trusted_proxies=tuple(p.strip() for p in _env("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()),
             today=dt.date.fromisoformat(today) if today else None,
         )
