@@ -59,10 +59,20 @@ class Catalogue:
         self._lock = asyncio.Lock()
 
     def load(self) -> None:
+        """Reload if the database's version changed.  If the database cannot be
+        read, or reads as empty, the last good copy goes on being served."""
+        try:
+            self._load()
+        except Exception as error:  # noqa: BLE001 - any database failure: keep serving, tell the operator
+            logger.error("Catalogue database unreadable; serving the copy of version %s: %s", self.version, error)
+
+    def _load(self) -> None:
         version = self.store.version()
         if version == self.version:
             return
         services: Dict[str, Service] = self.store.all("service")  # type: ignore[assignment]
+        if not services and self.services:
+            raise RuntimeError("the database holds no services")
         self.faq = self.store.all("faq")  # type: ignore[assignment]
         self.phrases = self.store.get("phrases", PHRASEBOOK_ID)  # type: ignore[assignment]
         self.index = ServiceIndex(
