@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed
 export RASA_TELEMETRY_ENABLED = false
 export TF_CPP_MIN_LOG_LEVEL = 2
 
-.PHONY: setup run test train bench eval facts clean
+.PHONY: setup run test train bench eval facts scale-test clean
 
 ## set up .venv with Python 3.10 and the pinned dependencies (once)
 setup: $(STAMP)
@@ -32,6 +32,11 @@ train: setup
 ## held-out quality (ours vs Rasa's default pipeline) and end-to-end facts; rewrites docs/benchmarks.md
 eval: setup
 	$(PY) -m tools eval
+
+## two Rasa replicas on PostgreSQL + Redis behind nginx (installs the Debian packages if missing),
+## 50 conversations x 20 messages; prints one JSON line
+scale-test: setup
+	$(PY) -m tools scale-test
 
 ## facts health (statuses, official sources, rules about to end, stale facts); writes docs/facts.md
 facts: setup

@@ -5,6 +5,7 @@
   evaluate [--variant V|all] [--errors]  held-out intent accuracy and entity F1 (NLU only)
   bank [--part dev|test|all] [--failures] the question bank end to end (failures: dev part only)
   eval                                   question bank + held-out quality; rewrites docs/benchmarks.md
+  scale-test [--conversations N --messages M]  2 replicas, PostgreSQL, Redis, nginx; prints a JSON line
   facts [--today YYYY-MM-DD]             facts health: statuses, sources, rules about to end; docs/facts.md
   bench [--quick] [--no-train]           speed and memory; rewrites docs/benchmarks.md
 """
@@ -32,6 +33,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     bank = sub.add_parser("bank", help="score the question bank end to end (prints dev failures with --failures)")
     bank.add_argument("--part", choices=["dev", "test", "all"], default="dev")
     bank.add_argument("--failures", action="store_true", help="list the dev part's failures")
+    scale = sub.add_parser("scale-test", help="two Rasa replicas on PostgreSQL + Redis behind nginx, under load")
+    scale.add_argument("--conversations", type=int, default=50)
+    scale.add_argument("--messages", type=int, default=20)
     facts = sub.add_parser("facts", help="facts health report; writes docs/facts.md")
     facts.add_argument("--today", help="report as of this day (YYYY-MM-DD)")
     bench = sub.add_parser("bench", help="latency, throughput, memory; rewrites docs/benchmarks.md")
@@ -60,6 +64,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         names = list(VARIANTS) if args.variant == ["all"] else (args.variant or ["config.yml"])
         print(report(run_evaluation(settings, names), show_errors=args.errors))
         return 0
+    if args.command == "scale-test":
+        from tools import scale
+        from tools.training import train
+
+        train(settings)
+        return scale.main(args.conversations, args.messages)
     if args.command == "facts":
         import datetime as dt
 
