@@ -7,7 +7,12 @@ own databases, then measures:
 - peak RSS of the Rasa server and the action server;
 - time to train from scratch (`rasa train --force`) and its peak RSS;
 - time from a catalogue edit (a fee changed in the database) to the bot's
-  answer changing.
+  answer changing;
+- the same bot as Rasa ships it, in the same run: the same data and pipeline
+  with Rasa's own RulePolicy, ResponseSelector, SQL tracker store and REST
+  channel, and none of our patches (`stock_files`).  Its p95 at 10
+  conversations, messages/s and cost per turn are reported beside ours, as
+  ratios, so machines of different speed compare.
 Every loop is bounded in count and time.  Results go to docs/benchmarks.md
 (with a latency-vs-concurrency plot) through `tools.report`.
 """
@@ -74,7 +79,16 @@ class BenchResult:
     train_seconds: Optional[float] = None
     train_rss_mb: Optional[float] = None
     edit_to_answer_seconds: Optional[float] = None
+    turn_p50_ms: Dict[int, float] = field(default_factory=dict)  # p50 around turn 1, 20 and 100 of one conversation
     machine: Dict[str, str] = field(default_factory=dict)
+    stock: Optional["StockResult"] = None  # the same bot as Rasa ships it, same run
+
+
+@dataclass
+class StockResult:
+    load: LoadResult  # 10 concurrent conversations, as for ours
+    turn_p50_ms: Dict[int, float]
+    rasa_rss_mb: float
 
 
 def ask(port: int, sender: str, message: str, timeout: float = 30.0) -> List[dict]:
@@ -202,10 +216,86 @@ def machine() -> Dict[str, str]:
     }
 
 
-def run(var_dir: Path, quick: bool = False, train: bool = True) -> BenchResult:
+def turn_costs(port: int, turns: int = 100, around: tuple = (1, 20, 100), width: int = 5) -> Dict[int, float]:
+    """p50 latency of one conversation's messages around turns 1, 20 and 100:
+    the cost per message must not grow with the conversation's length."""
+    sender = f"long-{uuid.uuid4().hex}"
+    latencies: List[float] = []
+    for turn in range(turns):
+        started = time.perf_counter()
+        ask(port, sender, QUESTIONS[turn % len(QUESTIONS)])
+        latencies.append((time.perf_counter() - started) * 1000)
+    result = {}
+    for turn in around:
+        window = sorted(latencies[max(0, turn - width): turn + width - 1] if turn > 1 else latencies[:width])
+        result[turn] = window[len(window) // 2]
+    return result
+
+
+# our components and the Rasa classes they extend
+STOCK_CLASSES = {
+    "bot.policy.RecentTurnsRulePolicy": "RulePolicy",
+    "bot.nlu.faq_selector.FaqResponseSelector": "ResponseSelector",
+}
+STOCK_ENDPOINTS = """action_endpoint:
+  url: ${ACTION_ENDPOINT_URL}
+tracker_store:
+  type: SQL
+  url: ${TRACKER_STORE_URL}
+lock_store:
+  type: in_memory
+"""
+STOCK_CREDENTIALS = "rest:\n"
+
+
+def stock_files(out: Path) -> Dict[str, Path]:
+    """config.yml, endpoints and credentials for the bot as Rasa ships it."""
+    config = (ROOT / "config.yml").read_text(encoding="utf-8")
+    for ours, rasa in STOCK_CLASSES.items():
+        if f"name: {ours}\n" not in config:
+            raise ValueError(f"config.yml no longer names {ours}: update STOCK_CLASSES")
+        config = config.replace(f"name: {ours}\n", f"name: {rasa}\n")
+    out.mkdir(parents=True, exist_ok=True)
+    files = {"config": (out / "config.yml", config), "endpoints": (out / "endpoints.yml", STOCK_ENDPOINTS),
+             "credentials": (out / "credentials.yml", STOCK_CREDENTIALS)}
+    for path, text in files.values():
+        path.write_text(text, encoding="utf-8")
+    return {name: path for name, (path, _) in files.items()}
+
+
+def run_stock(var_dir: Path, per_conversation: int, turns: int, around: tuple) -> StockResult:
+    """Train (Rasa's cache reuses every unchanged component) and load the stock bot."""
+    from dataclasses import replace
+
+    from tools.supervisor import components, rasa_component
+    from tools.training import train as train_model
+
+    files = stock_files(var_dir / "stock-config")
+    settings = replace(isolated_settings(var_dir / "stock"), rate_limit_per_minute=1_000_000)
+    model = train_model(settings, config=str(files["config"]), model_dir=var_dir / "stock-model")
+    parts = [c for c in components(settings, model) if c.name in ("catalogue service", "action server")]
+    parts.append(rasa_component(settings, model, settings.rasa_port, endpoints=str(files["endpoints"]),
+                                credentials=str(files["credentials"])))
+    stack = Stack(settings, parts=parts, env={"BOT_RASA_PATCHES": "0"})
+    stack.start()
+    try:
+        for _ in range(3):
+            ask(settings.rasa_port, f"warm-{uuid.uuid4().hex}", QUESTIONS[0])
+        load = run_load(settings.rasa_port, 10, per_conversation, 120.0)
+        turn_p50 = turn_costs(settings.rasa_port, turns=turns, around=around)
+        rss = peak_rss_mb(stack.process("Rasa server").pid)
+    finally:
+        stack.stop()
+    return StockResult(load, turn_p50, rss)
+
+
+def run(var_dir: Path, quick: bool = False, train: bool = True, stock: bool = True) -> BenchResult:
+    from dataclasses import replace
+
     from tqdm import tqdm
 
-    settings = isolated_settings(var_dir)
+    # one sender asks 100 questions in a row here: no per-sender rate limit
+    settings = replace(isolated_settings(var_dir), rate_limit_per_minute=1_000_000)
     result = BenchResult(machine=machine())
     plan = [(1, 6 if quick else 40), (10, 4 if quick else 20), (50, 2 if quick else 6)]
     stack = Stack(settings, model_path(settings.model_dir))
@@ -217,12 +307,16 @@ def run(var_dir: Path, quick: bool = False, train: bool = True) -> BenchResult:
         with tqdm(total=sum(c * n for c, n in plan), desc="bench", unit="msg") as progress:
             for concurrency, per_conversation in plan:
                 result.loads.append(run_load(port, concurrency, per_conversation, 120.0, progress))
+        turns, around = (30, (1, 20, 30)) if quick else (100, (1, 20, 100))
+        result.turn_p50_ms = turn_costs(port, turns=turns, around=around)
         pids = {c.name: p.pid for c, p in zip(stack.components, stack.processes)}
         result.rasa_rss_mb = peak_rss_mb(pids["Rasa server"])
         result.actions_rss_mb = peak_rss_mb(pids["action server"])
         result.edit_to_answer_seconds = edit_to_answer(settings, port)
     finally:
         stack.stop()
+    if stock:
+        result.stock = run_stock(var_dir, dict(plan)[10], turns, around)
     if train:
         import tempfile
 

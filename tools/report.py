@@ -83,5 +83,32 @@ def bench_markdown(result, targets: Dict[str, bool]) -> str:
 | ≥ {TARGETS['messages_per_second']:.0f} messages/s | {max(l.throughput for l in result.loads):.1f} | {verdict('messages_per_second')} |
 | full retrain ≤ {TARGETS['train_seconds']:.0f} s | {train} | {verdict('train_seconds')} |
 | Rasa server RSS ≤ {TARGETS['rasa_rss_mb']:.0f} MB | {result.rasa_rss_mb:.0f} MB (action server {result.actions_rss_mb:.0f} MB) | {verdict('rasa_rss_mb')} |
-| catalogue edit → answer changes | {result.edit_to_answer_seconds:.1f} s | (catalogue refresh interval 2 s) |
-"""
+| catalogue edit → answer changes | {result.edit_to_answer_seconds:.1f} s | (catalogue refresh interval 1 s) |
+
+Cost per message along one conversation (p50 of the messages around each turn, one conversation alone):
+{", ".join(f"turn {t}: {v:.0f} ms" for t, v in result.turn_p50_ms.items())}.
+{stock_markdown(result)}"""
+
+
+def stock_markdown(result) -> str:
+    """Ours beside the same bot as Rasa ships it, measured in the same run."""
+    stock = result.stock
+    at_10 = next((l for l in result.loads if l.concurrency == 10), None)
+    if stock is None or at_10 is None:
+        return ""
+
+    def ratio(ours: float, theirs: float) -> str:
+        return f"{ours / theirs:.2f}" if theirs else "-"
+
+    rows = [("p95 ms, 10 conversations", at_10.percentile(95), stock.load.percentile(95)),
+            ("messages/s, 10 conversations", at_10.throughput, stock.load.throughput),
+            *((f"p50 ms at turn {t}", result.turn_p50_ms[t], stock.turn_p50_ms[t])
+              for t in result.turn_p50_ms if t in stock.turn_p50_ms),
+            ("Rasa server peak RSS MB", result.rasa_rss_mb, stock.rasa_rss_mb)]
+    lines = ["", "Against the same bot as Rasa ships it (same data and pipeline; Rasa's RulePolicy, ResponseSelector,",
+             "SQL tracker store and REST channel; none of our patches), started and loaded the same way in this run:", "",
+             "| measure | ours | Rasa as shipped | ours ÷ shipped |", "|---|---|---|---|"]
+    lines += [f"| {name} | {ours:.0f} | {theirs:.0f} | {ratio(ours, theirs)} |" if "messages" not in name
+              else f"| {name} | {ours:.1f} | {theirs:.1f} | {ratio(ours, theirs)} |" for name, ours, theirs in rows]
+    lines.append(f"| errors, 10 conversations | {at_10.errors} | {stock.load.errors} | |")
+    return "\n".join(lines) + "\n"

@@ -58,3 +58,27 @@ def test_targets_are_checked_from_results():
         "p95_ms_at_10": True, "messages_per_second": True, "train_seconds": True, "rasa_rss_mb": True}
     slow = benchmark.BenchResult(loads=[benchmark.LoadResult(10, 10, 2.0, [900.0] * 10, 1, 0)], rasa_rss_mb=2000)
     assert not any(benchmark.check_targets(slow).values())
+
+
+def test_the_stock_bot_is_ours_with_rasas_classes_and_no_custom_store_or_channel(tmp_path):
+    import yaml
+
+    files = benchmark.stock_files(tmp_path)
+    ours = yaml.safe_load((benchmark.ROOT / "config.yml").read_text(encoding="utf-8"))
+    stock = yaml.safe_load(files["config"].read_text(encoding="utf-8"))
+    names = [c["name"] for c in stock["pipeline"] + stock["policies"]]
+    assert "RulePolicy" in names and "ResponseSelector" in names
+    assert not any(n in benchmark.STOCK_CLASSES for n in names)
+    assert len(stock["pipeline"]) == len(ours["pipeline"]) and len(stock["policies"]) == len(ours["policies"])
+    assert yaml.safe_load(files["endpoints"].read_text())["tracker_store"]["type"] == "SQL"
+    assert yaml.safe_load(files["credentials"].read_text()) == {"rest": None}
+
+
+def test_the_comparison_with_stock_rasa_is_given_as_ratios():
+    ours = benchmark.LoadResult(10, 100, 1.0, [100.0] * 100, 0, 0)
+    stock = benchmark.StockResult(benchmark.LoadResult(10, 100, 4.0, [400.0] * 100, 0, 0), {1: 40.0, 100: 80.0}, 900)
+    result = benchmark.BenchResult(loads=[ours], turn_p50_ms={1: 20.0, 100: 20.0}, rasa_rss_mb=900, stock=stock)
+    text = report.stock_markdown(result)
+    assert "| p95 ms, 10 conversations | 100 | 400 | 0.25 |" in text
+    assert "| messages/s, 10 conversations | 100.0 | 25.0 | 4.00 |" in text
+    assert "| p50 ms at turn 100 | 20 | 80 | 0.25 |" in text
