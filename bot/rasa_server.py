@@ -18,7 +18,15 @@ from typing import List
 
 
 def run_rasa(args: List[str]) -> int:
+    import os
+
     import structlog
+
+    from bot.config import Settings
+
+    # Sanic (Rasa's web server) refuses bodies over this before anything reads them.
+    # Only here: the action server receives Rasa's larger tracker payloads.
+    os.environ["SANIC_REQUEST_MAX_SIZE"] = str(Settings.from_env().max_body_bytes)
 
     from bot import rasa_patches
     from bot.personal_data import mask_logs, masked_renderer

@@ -103,8 +103,6 @@ def stack_env(settings: Settings) -> Dict[str, str]:
         MAX_BODY_BYTES=str(settings.max_body_bytes),
         RATE_LIMIT_PER_MINUTE=str(settings.rate_limit_per_minute),
         CLIENT_RATE_LIMIT_PER_MINUTE=str(settings.client_rate_limit_per_minute),
-        # Sanic (Rasa's web server) refuses bodies over this before anything reads them
-        SANIC_REQUEST_MAX_SIZE=str(settings.max_body_bytes),
     )
     if settings.today:
         env["BOT_TODAY"] = settings.today.isoformat()

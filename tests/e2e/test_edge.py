@@ -39,6 +39,17 @@ def test_a_body_that_is_not_json_is_a_400_and_a_huge_body_a_413(stack):
     assert status == 413
 
 
+def test_the_body_cap_is_only_on_the_public_side_not_on_rasas_calls_to_the_action_server(stack):
+    """Rasa's call to the action server carries the tracker: it may be larger than a citizen's request."""
+    body = json.dumps({"next_action": "action_list_services", "sender_id": "a", "version": "3.6.21",
+                       "tracker": {"sender_id": "a", "slots": {}, "latest_message": {"text": "x" * 100_000},
+                                   "events": [], "paused": False}, "domain": {}}).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{stack.settings.action_port}/webhook", data=body,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200 and json.loads(response.read())["responses"]
+
+
 def test_a_too_long_message_gets_a_polite_reply_and_is_not_parsed(stack):
     sender = uuid.uuid4().hex
     status, reply = post(stack, {"sender": sender, "message": "hộ chiếu " * 200})
