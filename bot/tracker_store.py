@@ -46,6 +46,10 @@ logger = logging.getLogger(__name__)
 # conversations whose tracker a replica keeps in memory
 CACHED_CONVERSATIONS = 5000
 
+# one Core statement, compiled once (an ORM query is rebuilt on every call)
+_EVENTS = SQLTrackerStore.SQLEvent.__table__
+_LAST_EVENT_ID = sa.select(sa.func.max(_EVENTS.c.id)).where(_EVENTS.c.sender_id == sa.bindparam("sender_id"))
+
 
 class MaskedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -61,7 +65,7 @@ class MaskedSQLTrackerStore(SQLTrackerStore):
     # -- reading ---------------------------------------------------------------
 
     def _last_event_id(self, session, sender_id: Text) -> Optional[int]:
-        return session.query(sa.func.max(self.SQLEvent.id)).filter(self.SQLEvent.sender_id == sender_id).scalar()
+        return session.execute(_LAST_EVENT_ID, {"sender_id": sender_id}).scalar()
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
@@ -107,7 +111,7 @@ class MaskedSQLTrackerStore(SQLTrackerStore):
                     "data": json.dumps(data),
                 })
             if rows:  # one executemany INSERT, without the ORM's unit of work
-                session.execute(self.SQLEvent.__table__.insert(), rows)
+                session.execute(_EVENTS.insert(), rows)
             if rows or last_id is None:
                 last_id = self._last_event_id(session, tracker.sender_id)
             session.commit()
