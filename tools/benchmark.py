@@ -82,6 +82,7 @@ class BenchResult:
     turn_p50_ms: Dict[int, float] = field(default_factory=dict)  # p50 around turn 1, 20 and 100 of one conversation
     machine: Dict[str, str] = field(default_factory=dict)
     stock: Optional["StockResult"] = None  # the same bot as Rasa ships it, same run
+    cpu_ms_per_message: Dict[str, float] = field(default_factory=dict)  # per process, at 10 conversations
 
 
 @dataclass
@@ -148,6 +149,18 @@ def peak_rss_mb(pid: int) -> float:
                 if line.startswith("VmHWM:"):
                     total += int(line.split()[1]) / 1024
         except OSError:
+            pass
+    return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its children so far (/proc), in seconds."""
+    total = 0.0
+    for p in [pid] + _children(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
             pass
     return total
 
@@ -304,12 +317,17 @@ def run(var_dir: Path, quick: bool = False, train: bool = True, stock: bool = Tr
         port = settings.rasa_port
         for _ in range(3):  # warm-up: first parses load TensorFlow kernels
             ask(port, f"warm-{uuid.uuid4().hex}", QUESTIONS[0])
+        pids = {c.name: p.pid for c, p in zip(stack.components, stack.processes)}
         with tqdm(total=sum(c * n for c, n in plan), desc="bench", unit="msg") as progress:
             for concurrency, per_conversation in plan:
+                before = {name: cpu_seconds(pid) for name, pid in pids.items()}
                 result.loads.append(run_load(port, concurrency, per_conversation, 120.0, progress))
+                if concurrency == 10:
+                    result.cpu_ms_per_message = {
+                        name: (cpu_seconds(pid) - before[name]) * 1000 / max(1, result.loads[-1].messages)
+                        for name, pid in pids.items()}
         turns, around = (30, (1, 20, 30)) if quick else (100, (1, 20, 100))
         result.turn_p50_ms = turn_costs(port, turns=turns, around=around)
-        pids = {c.name: p.pid for c, p in zip(stack.components, stack.processes)}
         result.rasa_rss_mb = peak_rss_mb(pids["Rasa server"])
         result.actions_rss_mb = peak_rss_mb(pids["action server"])
         result.edit_to_answer_seconds = edit_to_answer(settings, port)

@@ -85,6 +85,8 @@ def bench_markdown(result, targets: Dict[str, bool]) -> str:
 | Rasa server RSS ≤ {TARGETS['rasa_rss_mb']:.0f} MB | {result.rasa_rss_mb:.0f} MB (action server {result.actions_rss_mb:.0f} MB) | {verdict('rasa_rss_mb')} |
 | catalogue edit → answer changes | {result.edit_to_answer_seconds:.1f} s | (catalogue refresh interval 1 s) |
 
+CPU per message at 10 conversations: {", ".join(f"{name} {ms:.1f} ms" for name, ms in result.cpu_ms_per_message.items())}.
+
 Cost per message along one conversation (p50 of the messages around each turn, one conversation alone):
 {", ".join(f"turn {t}: {v:.0f} ms" for t, v in result.turn_p50_ms.items())}.
 {stock_markdown(result)}"""
@@ -110,5 +112,6 @@ def stock_markdown(result) -> str:
              "| measure | ours | Rasa as shipped | ours ÷ shipped |", "|---|---|---|---|"]
     lines += [f"| {name} | {ours:.0f} | {theirs:.0f} | {ratio(ours, theirs)} |" if "messages" not in name
               else f"| {name} | {ours:.1f} | {theirs:.1f} | {ratio(ours, theirs)} |" for name, ours, theirs in rows]
-    lines.append(f"| errors, 10 conversations | {at_10.errors} | {stock.load.errors} | |")
+    lines.append(f"| errors / unanswered, 10 conversations | {at_10.errors} / {at_10.unanswered} | "
+                 f"{stock.load.errors} / {stock.load.unanswered} | |")
     return "\n".join(lines) + "\n"

@@ -82,3 +82,14 @@ def test_the_comparison_with_stock_rasa_is_given_as_ratios():
     assert "| p95 ms, 10 conversations | 100 | 400 | 0.25 |" in text
     assert "| messages/s, 10 conversations | 100.0 | 25.0 | 4.00 |" in text
     assert "| p50 ms at turn 100 | 20 | 80 | 0.25 |" in text
+
+
+def test_cpu_time_of_a_process_is_read_from_proc():
+    import os
+    import time
+
+    started = benchmark.cpu_seconds(os.getpid())
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:
+        pass
+    assert 0.2 < benchmark.cpu_seconds(os.getpid()) - started < 5
