@@ -5,7 +5,9 @@ supervisor starts them, so what we change is applied explicitly, at one place,
 and never as a side effect of importing one of our modules:
 - personal numbers are masked in every log line, Rasa's structlog output and
   tracebacks included (`bot.personal_data`);
-- our fixes to Rasa internals (`bot.rasa_patches`), in the Rasa server.
+- our fixes to Rasa internals (`bot.rasa_patches`), in the Rasa server;
+- service names added to the catalogue since training, polled from it
+  (`bot.nlu.live_names`), in the Rasa server only: training stays reproducible.
 
 The action server runs rasa_sdk alone: going through Rasa's CLI would load
 Rasa and TensorFlow into it (about 500 MB) for nothing.
@@ -24,15 +26,19 @@ def run_rasa(args: List[str]) -> int:
 
     from bot.config import Settings
 
+    settings = Settings.from_env()
     # Sanic (Rasa's web server) refuses bodies over this before anything reads them.
     # Only here: the action server receives Rasa's larger tracker payloads.
-    os.environ["SANIC_REQUEST_MAX_SIZE"] = str(Settings.from_env().max_body_bytes)
+    os.environ["SANIC_REQUEST_MAX_SIZE"] = str(settings.max_body_bytes)
 
     from bot import rasa_patches
+    from bot.nlu import live_names
     from bot.personal_data import mask_logs, masked_renderer
 
     mask_logs()
     rasa_patches.apply()
+    if _serves_model(args):  # never for `rasa train` / `rasa test`: their results must not depend on live data
+        live_names.enable(settings.catalogue_url, settings.live_names_seconds, settings.catalogue_timeout)
     import rasa.__main__ as rasa_cli
 
     configure = rasa_cli.configure_structlog
@@ -47,6 +53,10 @@ def run_rasa(args: List[str]) -> int:
     sys.argv = ["rasa", *args]
     rasa_cli.main()
     return 0
+
+
+def _serves_model(args: List[str]) -> bool:
+    return bool(args) and args[0] in ("run", "shell") and args[1:2] != ["actions"]
 
 
 def run_action_server(args: List[str]) -> int:

@@ -23,7 +23,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from bot.catalogue.models import FaqEntry, Service, channel_names, search_terms
+from bot.catalogue.models import FaqEntry, Service, service_names
 from bot.catalogue.server import open_store
 from bot.config import ROOT, Settings
 
@@ -42,15 +42,9 @@ def _examples(lines: List[str]) -> str:
 
 def training_data_from_catalogue(services: Dict[str, Service], faq: Dict[str, FaqEntry]) -> Dict[str, str]:
     """{file name: Rasa YAML} for the catalogue's part of the training data."""
-    lookups = [
-        {"lookup": f"service:{sid}", "examples": _examples(sorted(set(search_terms(services[sid], channels=False))))}
-        for sid in sorted(services)
-    ]
-    lookups += [
-        {"lookup": f"service_channel:{sid}", "examples": _examples(sorted(set(channel_names(services[sid]))))}
-        for sid in sorted(services)
-        if channel_names(services[sid])
-    ]
+    terms, channels = service_names(services)  # the catalogue service's /names gives the same
+    lookups = [{"lookup": f"service:{sid}", "examples": _examples(names)} for sid, names in terms.items()]
+    lookups += [{"lookup": f"service_channel:{sid}", "examples": _examples(names)} for sid, names in channels.items()]
     faq_nlu = [{"intent": f"faq/{fid}", "examples": _examples(faq[fid].examples)} for fid in sorted(faq)]
     responses = {f"utter_faq/{fid}": [{"text": f"faq/{fid}"}] for fid in sorted(faq)}
     header = "# Generated from the catalogue database by `make train`; edit the catalogue, not this file.\n"

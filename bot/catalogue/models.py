@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, Extra, Field, HttpUrl, root_validator, validator
@@ -371,6 +371,19 @@ def unknown_conditions(services: Dict[str, Service], phrases: Optional[Phraseboo
         for name in rate.conditions
         if name not in known
     ]
+
+
+#: {service id: names}
+Names = Dict[str, List[str]]
+
+
+def service_names(services: Dict[str, Service]) -> Tuple[Names, Names]:
+    """(names, channel names) of every service, as the NLU's lookup tables
+    "service:<id>" / "service_channel:<id>" hold them (services without a
+    channel name have no channel entry)."""
+    terms = {sid: sorted(set(search_terms(services[sid], channels=False))) for sid in sorted(services)}
+    channels = {sid: sorted(set(channel_names(services[sid]))) for sid in sorted(services)}
+    return terms, {sid: names for sid, names in channels.items() if names}
 
 
 def alias_conflicts(services: Dict[str, Service]) -> List[str]:

@@ -9,6 +9,9 @@ GET /faq                    -> [{"id", "title", "service"}]
 GET /faq/{id}               -> a FAQ entry
 GET /phrases                -> the phrasebook (the bot's wording)
 GET /search?q=...&limit=5   -> [{"id", "short_name", "score"}]
+GET /names                  -> {"version": V, "terms": {id: [names]}, "channels": {id: [names]}}
+                               (the names `make train` writes as lookup tables; the Rasa
+                               server polls it, so a new alias is understood without retraining)
 
 Every response carries `ETag: "<version>"`; a request with a matching
 `If-None-Match` gets 304.  Records are kept in memory and reloaded when the
@@ -23,13 +26,13 @@ import asyncio
 import json
 import logging
 import time
-from typing import Any, Dict, Iterable, Optional
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from aiohttp import web
 from pydantic import BaseModel
 
 from bot.catalogue.files import Layout, read_all
-from bot.catalogue.models import PHRASEBOOK_ID, FaqEntry, Phrasebook, Service, channel_names, search_terms
+from bot.catalogue.models import PHRASEBOOK_ID, FaqEntry, Names, Phrasebook, Service, service_names
 from bot.catalogue.search import ServiceIndex, read_fillers
 from bot.catalogue.store import CatalogueStore
 from bot.config import Settings
@@ -38,6 +41,7 @@ from bot.vietnamese import Lexicon
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 500
+
 
 
 class Catalogue:
@@ -55,6 +59,8 @@ class Catalogue:
         self.faq: Dict[str, FaqEntry] = {}
         self.phrases: Optional[Phrasebook] = None
         self.index = ServiceIndex({}, lexicon)
+        # (version, names, channel names) in one value, so /names never pairs a version with other names
+        self.names: Tuple[int, Names, Names] = (-1, {}, {})
         self._checked_at = 0.0
         self._lock = asyncio.Lock()
 
@@ -75,10 +81,9 @@ class Catalogue:
             raise RuntimeError("the database holds no services")
         self.faq = self.store.all("faq")  # type: ignore[assignment]
         self.phrases = self.store.get("phrases", PHRASEBOOK_ID)  # type: ignore[assignment]
-        self.index = ServiceIndex(
-            {sid: search_terms(s, channels=False) for sid, s in services.items()}, self.lexicon,
-            {sid: channel_names(s) for sid, s in services.items()}, self.fillers,
-        )
+        terms, channels = service_names(services)
+        self.index = ServiceIndex(terms, self.lexicon, channels, self.fillers)
+        self.names = (version, terms, channels)
         self.services = services
         self.version = version
         logger.info("Catalogue version %s: %d services, %d FAQ entries", version, len(services), len(self.faq))
@@ -170,6 +175,17 @@ def make_app(catalogue: Catalogue) -> web.Application:
             for h in hits
             if h.service_id in cat.services
         ])
+
+    @routes.get("/names")
+    async def get_names(request: web.Request) -> web.Response:
+        version, terms, channels = (await catalogue.fresh()).names
+        tag = f'"{version}"'
+        if request.headers.get("If-None-Match") == tag:
+            return web.Response(status=304, headers={"ETag": tag})
+        return web.Response(
+            text=json.dumps({"version": version, "terms": terms, "channels": channels}, ensure_ascii=False),
+            content_type="application/json", headers={"ETag": tag},
+        )
 
     app = web.Application()
     app.add_routes(routes)

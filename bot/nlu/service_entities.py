@@ -9,12 +9,16 @@ named beside it) that `make train` generates from the catalogue database, so
 Rasa's cache sees them.  Matching forgives spelling variants and one typo per
 long syllable (`bot.catalogue.search`).  The entity's value is the catalogue
 id, its span the user's original words.
+
+In the Rasa server, names added to the catalogue after training are merged in
+as they appear (`bot.nlu.live_names`), so a new alias works without retraining.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import threading
 from typing import Any, Dict, List, Optional, Text, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -30,7 +34,7 @@ from rasa.shared.utils.io import raise_warning
 import bot.catalogue.search
 import bot.vietnamese
 from bot.catalogue.search import AliasMatcher, read_fillers
-from bot.nlu import fingerprint
+from bot.nlu import fingerprint, live_names
 from bot.nlu.normalizer import VietnameseNormalizer, normalized_attribute
 from bot.vietnamese import AlignedText
 
@@ -87,7 +91,11 @@ class CatalogueServiceExtractor(GraphComponent, EntityExtractorMixin):
         self._model_storage = model_storage
         self._resource = resource
         self.fillers = fillers if fillers is not None else read_fillers(config.get("fillers_path"))
-        self.matcher = AliasMatcher(terms or {}, channels or {}, self.fillers)
+        self.terms = terms or {}
+        self.channels = channels or {}
+        self.matcher = AliasMatcher(self.terms, self.channels, self.fillers)
+        self._live_version: Optional[int] = None  # the live names' version in `matcher` (None: trained only)
+        self._live_lock = threading.Lock()
 
     @classmethod
     def create(
@@ -126,7 +134,20 @@ class CatalogueServiceExtractor(GraphComponent, EntityExtractorMixin):
             raise_warning(f"Failed to load the service names from the model ({error}); the service entity is disabled.")
         return cls(config, model_storage, resource, names.get("terms"), names.get("channels"), names.get("fillers", []))
 
+    def current_matcher(self) -> AliasMatcher:
+        """The matcher for the latest live names, rebuilt once per catalogue version."""
+        live = live_names.current()
+        version = live.version if live else None
+        if version != self._live_version:
+            with self._live_lock:
+                if version != self._live_version:
+                    terms, channels = live.merged(self.terms, self.channels) if live else (self.terms, self.channels)
+                    self.matcher = AliasMatcher(terms, channels, self.fillers)
+                    self._live_version = version
+        return self.matcher
+
     def process(self, messages: List[Message]) -> List[Message]:
+        matcher = self.current_matcher()
         for message in messages:
             text = message.get(TEXT)
             if not text:
@@ -140,7 +161,7 @@ class CatalogueServiceExtractor(GraphComponent, EntityExtractorMixin):
                     "value": match.service_id,
                     "confidence_entity": 1.0,
                 }
-                for match in self.matcher.find(aligned)
+                for match in matcher.find(aligned)
             ]
             entities = self.add_extractor_name(entities)
             message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)

@@ -103,3 +103,53 @@ def test_a_change_in_the_database_is_served_and_survives_a_restart(tmp_path):
         assert store.history("service", "cap_ho_chieu_pho_thong")[-1].reason == "prove the database is the truth"
     finally:
         service.stop()
+
+
+def test_names_are_the_names_training_writes_as_lookup_tables(catalogue_service):
+    import yaml
+
+    from tests.support import seed_services
+    from tools.training import training_data_from_catalogue
+
+    _, names = get(catalogue_service, "/names")
+    assert isinstance(names["version"], int)
+    assert {"Đăng ký tạm trú", "đăng ký tạm trú"} <= set(names["terms"]["dang_ky_tam_tru"])
+    assert {"vneid", "định danh điện tử"} <= set(names["channels"]["kich_hoat_vneid"])
+    assert "vneid" not in names["terms"]["kich_hoat_vneid"]
+    lookups = yaml.safe_load(training_data_from_catalogue(seed_services(), {})["catalogue.yml"])["nlu"]
+    tables = {t["lookup"]: [line[2:] for line in t["examples"].splitlines()] for t in lookups}
+    assert {f"service:{sid}": ns for sid, ns in names["terms"].items()} == {
+        k: v for k, v in tables.items() if k.startswith("service:")}
+    assert {f"service_channel:{sid}": ns for sid, ns in names["channels"].items()} == {
+        k: v for k, v in tables.items() if k.startswith("service_channel:")}
+
+
+def test_unchanged_names_are_revalidated_with_the_version(catalogue_service):
+    with urllib.request.urlopen(catalogue_service.url + "/names", timeout=10) as response:
+        etag, version = response.headers["ETag"], json.loads(response.read())["version"]
+    assert etag == f'"{version}"'
+    request = urllib.request.Request(catalogue_service.url + "/names", headers={"If-None-Match": etag})
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(request, timeout=10)
+    assert error.value.code == 304
+
+
+def test_a_new_alias_is_in_the_names_within_5_seconds(tmp_path):
+    from bot.catalogue.models import Alias
+    from bot.catalogue.store import CatalogueStore
+    from tests.support import CatalogueProcess, isolated_settings, wait_until
+
+    settings = isolated_settings(tmp_path)
+    service = CatalogueProcess(settings).start()
+    try:
+        version = get(service, "/names")[1]["version"]
+        store = CatalogueStore(settings.database_url)
+        passport = store.get("service", "cap_ho_chieu_pho_thong")
+        edited = passport.copy(update={"aliases": [*passport.aliases, Alias(name="giấy thông hành xanh")]})
+        store.put("service", edited, "test@example", "a name people use")
+        assert wait_until(
+            lambda: "giấy thông hành xanh" in get(service, "/names")[1]["terms"]["cap_ho_chieu_pho_thong"], timeout=5
+        ), "the new alias was not listed within 5 s"
+        assert get(service, "/names")[1]["version"] != version
+    finally:
+        service.stop()
