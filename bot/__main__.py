@@ -6,6 +6,9 @@
   catalogue import [--dry-run]    show how data/ differs from the database, then apply it
   catalogue export [--out DIR]    write the database back to YAML (default: data/)
   web serve                       start the public web page (chat widget, feedback, guides)
+  staff serve                     start the staff workspace (STAFF_PORT)
+  staff add-user --email E --role R [--name N]   create a staff account (password asked, or STAFF_NEW_PASSWORD)
+  staff token --email E [--label L]              issue an API token for an account (printed once)
   conversations purge [--days N]  delete stored conversations older than N days (default RETENTION_DAYS)
   rasa ARGS...                    the Rasa CLI (server) with our changes applied
   actions ARGS...                 the action server (rasa_sdk, without importing Rasa itself)
@@ -53,6 +56,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     catalogue.add_argument("--reason", default="import from YAML", help="import: why")
     web_cmd = sub.add_parser("web", help="the public web page")
     web_cmd.add_argument("action", choices=["serve"])
+    staff = sub.add_parser("staff", help="the staff workspace")
+    staff.add_argument("action", choices=["serve", "add-user", "token"])
+    staff.add_argument("--email")
+    staff.add_argument("--name", default="")
+    staff.add_argument("--role", choices=["editor", "reviewer", "analyst", "admin"], default="editor")
+    staff.add_argument("--label", default="API")
     conversations = sub.add_parser("conversations", help="the stored conversations (tracker store)")
     conversations.add_argument("action", choices=["purge"])
     conversations.add_argument("--days", type=float, help="keep this many days (default RETENTION_DAYS)")
@@ -68,12 +77,47 @@ def main(argv: Optional[List[str]] = None) -> int:
         deleted = purge(settings.tracker_store_url, args.days if args.days is not None else settings.retention_days)
         print(f"{deleted} conversation events deleted.")
         return 0
+    if args.command == "staff":
+        return staff_command(args, settings)
     if args.command == "web":
         from bot.web.server import serve as serve_web
 
         serve_web(settings)
         return 0
     return catalogue_command(args, settings)
+
+
+def staff_command(args: argparse.Namespace, settings) -> int:
+    if args.action == "serve":
+        from bot.staff.app import serve
+
+        serve(settings)
+        return 0
+    from bot.staff.accounts import AccountError, Accounts, Role
+
+    if not args.email:
+        print("--email is required", file=sys.stderr)
+        return 2
+    accounts = Accounts(settings.database_url)
+    if args.action == "token":
+        user = next((u for u in accounts.users() if u.email == args.email.strip().lower()), None)
+        if user is None:
+            print(f"No staff account {args.email}", file=sys.stderr)
+            return 1
+        print(accounts.issue_token(user.id, args.label))
+        return 0
+    password = os.environ.get("STAFF_NEW_PASSWORD", "")
+    if not password:
+        import getpass
+
+        password = getpass.getpass("Password: ")
+    try:
+        user = accounts.add_user(args.email, args.name, Role(args.role), password)
+    except AccountError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Staff account {user.email} ({user.role.value}) created.")
+    return 0
 
 
 def catalogue_command(args: argparse.Namespace, settings) -> int:

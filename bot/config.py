@@ -42,8 +42,17 @@ class Settings:
     client_rate_limit_per_minute: int  # messages per client address (mind shared addresses behind NAT)
     retention_days: float  # conversations older than this are deleted
     trusted_proxies: Tuple[str, ...]  # addresses whose X-Forwarded-For names the client
+    staff_port: int  # the staff workspace
+    staff_host: str  # its interface: an internal one in production, never the public one
+    staff_api_token: str  # bearer token acting as an admin on the staff API ("" = none)
+    staff_admin_email: str  # the first admin, created at first start
+    staff_admin_password: str
+    staff_secret_key: str  # signs and encrypts staff sessions ("" = a key generated into var/)
+    staff_secure_cookies: bool  # send the session cookie over HTTPS only (set behind TLS)
     # Answer as if it were this day (tests and evaluation); None: today in Vietnam.
     today: Optional[dt.date] = None
+    # How often the Rasa server asks the catalogue for service names added since training.
+    live_names_seconds: float = 2.0
 
     @property
     def templates_dir(self) -> Path:
@@ -81,5 +90,13 @@ class Settings:
             client_rate_limit_per_minute=int(_env("CLIENT_RATE_LIMIT_PER_MINUTE", "20")),
             retention_days=float(_env("RETENTION_DAYS", "90")),
             trusted_proxies=tuple(p.strip() for p in _env("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()),
+            staff_port=int(_env("STAFF_PORT", "8020")),
+            staff_host=_env("STAFF_HOST", "127.0.0.1"),
+            staff_api_token=_env("STAFF_API_TOKEN", ""),
+            staff_admin_email=_env("STAFF_ADMIN_EMAIL", ""),
+            staff_admin_password=_env("STAFF_ADMIN_PASSWORD", ""),
+            staff_secret_key=_env("STAFF_SECRET_KEY", ""),
+            staff_secure_cookies=_env("STAFF_SECURE_COOKIES", "0") in ("1", "true", "yes"),
             today=dt.date.fromisoformat(today) if today else None,
+            live_names_seconds=float(_env("LIVE_NAMES_SECONDS", "2")),
         )

@@ -71,6 +71,7 @@ def isolated_settings(var_dir: Path) -> Settings:
     return replace(
         base,
         rasa_port=free_port(), action_port=free_port(), catalogue_port=catalogue_port, web_port=free_port(),
+        staff_port=free_port(),
         catalogue_url=f"http://127.0.0.1:{catalogue_port}",
         database_url=f"sqlite:///{var_dir / 'catalogue.db'}",
         tracker_store_url=f"sqlite:///{var_dir / 'tracker.db'}",
@@ -94,6 +95,8 @@ def stack_env(settings: Settings) -> Dict[str, str]:
         ACTION_PORT=str(settings.action_port),
         CATALOGUE_PORT=str(settings.catalogue_port),
         WEB_PORT=str(settings.web_port),
+        STAFF_PORT=str(settings.staff_port),
+        STAFF_HOST=settings.staff_host,
         CATALOGUE_URL=settings.catalogue_url,
         CATALOGUE_TIMEOUT=str(settings.catalogue_timeout),
         DATABASE_URL=settings.database_url,
@@ -153,6 +156,14 @@ def components(settings: Settings, model: Optional[Path] = None) -> List[Compone
             120,
         ),
         rasa_component(settings, model, settings.rasa_port),
+        Component(
+            "staff app",
+            [python, "-m", "bot", "staff", "serve"],
+            f"http://127.0.0.1:{settings.staff_port}/healthz",
+            f"http://{'localhost' if settings.staff_host == '127.0.0.1' else settings.staff_host}:{settings.staff_port}/"
+            " (staff workspace; internal interface only)",
+            60,
+        ),
         Component(
             "web page",
             [python, "-m", "bot", "web", "serve"],

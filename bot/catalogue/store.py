@@ -125,13 +125,35 @@ class CatalogueStore:
     def everything(self) -> Dict[Key, BaseModel]:
         return {(kind, rid): record for kind in KINDS for rid, record in self.all(kind).items()}
 
-    def history(self, kind: str, rid: str) -> List[Revision]:
+    def revision(self, kind: str, rid: str) -> int:
+        """The record's current revision number (0: no such record)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(revisions)
-                .where(revisions.c.kind == kind, revisions.c.record_id == rid)
-                .order_by(revisions.c.revision)
-            ).mappings().all()
+            value = conn.execute(
+                sa.select(records.c.revision).where(records.c.kind == kind, records.c.id == rid)
+            ).scalar()
+        return value or 0
+
+    def history(self, kind: str, rid: str) -> List[Revision]:
+        return self._revisions(sa.select(revisions).where(
+            revisions.c.kind == kind, revisions.c.record_id == rid).order_by(revisions.c.revision))
+
+    def audit(
+        self, author: Optional[str] = None, since: Optional[dt.datetime] = None,
+        until: Optional[dt.datetime] = None, limit: int = 200,
+    ) -> List[Revision]:
+        """Every change across records, newest first; `author` matches part of the name."""
+        query = sa.select(revisions).order_by(revisions.c.id.desc()).limit(limit)
+        if author:
+            query = query.where(revisions.c.author.contains(author, autoescape=True))
+        if since:
+            query = query.where(revisions.c.created_at >= since)
+        if until:
+            query = query.where(revisions.c.created_at < until)
+        return self._revisions(query)
+
+    def _revisions(self, query) -> List[Revision]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
         return [
             Revision(
                 row["kind"], row["record_id"], row["revision"], row["author"], row["reason"], row["created_at"],

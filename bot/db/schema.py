@@ -66,3 +66,51 @@ feedback = sa.Table(
     sa.Column("service", sa.String(100)),
     sa.Column("comment", sa.Text),
 )
+
+# Staff accounts (bot/staff/accounts.py): argon2 password hashes, a role,
+# and the failed-login counter behind the lock-out.
+staff_users = sa.Table(
+    "staff_users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("email", sa.String(200), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("failed_logins", sa.Integer, nullable=False),
+    sa.Column("locked_until", sa.DateTime),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+# API tokens of staff accounts: only a SHA-256 of the token is kept.
+staff_tokens = sa.Table(
+    "staff_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("staff_users.id"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+# An editor's proposed record, published by a reviewer (bot/staff/drafts.py).
+# `base_revision` is the record's revision the draft started from, so a
+# draft overtaken by another change is not published over it.
+drafts = sa.Table(
+    "drafts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("record_id", sa.String(100), nullable=False),
+    sa.Column("base_revision", sa.Integer, nullable=False),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # open, published, discarded
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("reviewed_by", sa.String(200)),
+    sa.Column("reviewed_at", sa.DateTime),
+)
+sa.Index("ix_drafts_status", drafts.c.status)

@@ -5,21 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from bot.web.feedback import FeedbackStore
-from tests.support.browser import ARTIFACTS, url
-
-
-def open_chat(page, stack):
-    page.goto(url(stack))
-    expect(page.locator("#chat-status")).to_have_text("Đã kết nối")
-    expect(page.locator(".msg.bot").first).to_contain_text("Trợ lý Dịch vụ công")
-
-
-def ask(page, text):
-    before = page.locator(".msg.bot").count()
-    page.fill("#chat-input", text)
-    page.press("#chat-input", "Enter")
-    expect(page.locator(".msg.bot")).not_to_have_count(before)
-    page.wait_for_timeout(300)  # the rest of a multi-part reply
+from tests.support.browser import ARTIFACTS, ask, open_chat, url
 
 
 def test_ask_passport_fee_and_see_it_with_its_source(page, web_stack):

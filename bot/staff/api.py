@@ -1,0 +1,205 @@
+"""The staff JSON API, for scripts and tests: the same operations as the
+pages, through the same `Workspace`, with a bearer token (STAFF_API_TOKEN
+acts as an admin; a user's token carries its role).
+
+GET  /api/{services|faq|phrases}                      list (id, name/title, revision)
+GET  /api/{services|faq|phrases}/{id}                 the record
+PUT  /api/{services|faq|phrases}/{id}                 {"record": {...}, "reason": "..."}: published at once
+                                                      for an admin, a draft for an editor
+GET  /api/{services|faq|phrases}/{id}/history         versions: who, when, why, diff
+POST /api/{services|faq|phrases}/{id}/rollback        {"version": N, "reason": "..."}
+GET  /api/drafts                                      open drafts
+POST /api/drafts/{n}/publish | /api/drafts/{n}/discard
+GET  /api/audit?author=&since=&until=                 changes across records
+GET  /api/export?format=yaml|csv|xlsx[&kind=service|faq]
+POST /api/import?format=yaml|csv|xlsx&dry_run=1|0[&kind=…][&reason=…]   the file as the body
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+from typing import Any, Optional
+
+from aiohttp import web
+
+from bot.catalogue.files import plain
+from bot.staff.accounts import Permission
+from bot.staff.drafts import Draft
+from bot.staff.workspace import FORMATS, Conflict, Forbidden, ImportPlan, Invalid, NotFound, Workspace
+
+logger = logging.getLogger(__name__)
+
+COLLECTIONS = {"services": "service", "faq": "faq", "phrases": "phrases"}
+
+
+def _error(status: int, error: str, **extra: Any) -> web.Response:
+    return web.json_response({"error": error, **extra}, status=status, dumps=_dumps)
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def _ok(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=_dumps)
+
+
+def _draft(draft: Draft) -> dict:
+    return {"id": draft.id, "kind": draft.kind, "record_id": draft.record_id, "author": draft.author,
+            "reason": draft.reason, "status": draft.status, "base_revision": draft.base_revision,
+            "updated_at": draft.updated_at}
+
+
+def _plan(plan: ImportPlan) -> dict:
+    return {
+        "added": [f"{k}/{rid}" for k, rid in plan.changes.added],
+        "changed": [f"{k}/{rid}" for k, rid in plan.changes.changed],
+        "only_in_database": [f"{k}/{rid}" for k, rid in plan.changes.only_in_database],
+        "diff": "".join(plan.changes.diffs[key] for key in sorted(plan.changes.diffs)),
+        "problems": plan.problems,
+    }
+
+
+def _date(text: Optional[str]) -> Optional[dt.date]:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def add_routes(app: web.Application, workspace: Workspace) -> None:
+    routes = web.RouteTableDef()
+
+    def collection(request: web.Request) -> str:
+        kind = COLLECTIONS.get(request.match_info["collection"])
+        if kind is None:
+            raise web.HTTPNotFound()
+        return kind
+
+    async def body(request: web.Request) -> dict:
+        try:
+            data = json.loads(await request.text())
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise web.HTTPBadRequest(text=_dumps({"error": "the body must be a JSON object"}),
+                                     content_type="application/json")
+        return data
+
+    @routes.get("/api/{collection:services|faq|phrases}")
+    async def list_records(request: web.Request) -> web.Response:
+        kind = collection(request)
+        records = await asyncio.to_thread(workspace.records, request["user"], kind)
+        return _ok([
+            {"id": rid, "name": getattr(r, "short_name", None) or getattr(r, "title", None) or rid,
+             "revision": workspace.store.revision(kind, rid)}
+            for rid, r in records.items()
+        ])
+
+    @routes.get("/api/{collection:services|faq|phrases}/{id}")
+    async def get_record(request: web.Request) -> web.Response:
+        kind = collection(request)
+        record = await asyncio.to_thread(workspace.record, request["user"], kind, request.match_info["id"])
+        return _ok({"record": plain(record), "revision": workspace.store.revision(kind, request.match_info["id"])})
+
+    @routes.put("/api/{collection:services|faq|phrases}/{id}")
+    async def put_record(request: web.Request) -> web.Response:
+        kind, rid = collection(request), request.match_info["id"]
+        data = await body(request)
+        outcome = await asyncio.to_thread(
+            workspace.submit, request["user"], kind, rid, data.get("record"), str(data.get("reason") or ""))
+        if outcome.published:
+            return _ok({"published": True, "revision": outcome.revision})
+        return _ok({"published": False, "draft": outcome.draft_id}, status=202)
+
+    @routes.get("/api/{collection:services|faq|phrases}/{id}/history")
+    async def history(request: web.Request) -> web.Response:
+        kind, rid = collection(request), request.match_info["id"]
+        versions = await asyncio.to_thread(workspace.history, request["user"], kind, rid)
+        if not versions:
+            raise NotFound(rid)
+        return _ok([{"version": v.revision, "author": v.author, "reason": v.reason, "at": v.created_at,
+                     "diff": workspace.revision_diff(v)} for v in versions])
+
+    @routes.post("/api/{collection:services|faq|phrases}/{id}/rollback")
+    async def rollback(request: web.Request) -> web.Response:
+        kind, rid = collection(request), request.match_info["id"]
+        data = await body(request)
+        if not isinstance(data.get("version"), int):
+            return _error(400, "version must be a number")
+        revision = await asyncio.to_thread(workspace.rollback, request["user"], kind, rid, data["version"],
+                                           str(data.get("reason") or ""))
+        return _ok({"revision": revision})
+
+    @routes.get("/api/drafts")
+    async def drafts(request: web.Request) -> web.Response:
+        workspace.require(request["user"], Permission.read)
+        return _ok([_draft(d) for d in await asyncio.to_thread(workspace.drafts.list)])
+
+    @routes.post("/api/drafts/{n:\\d+}/publish")
+    async def publish(request: web.Request) -> web.Response:
+        revision = await asyncio.to_thread(workspace.publish, request["user"], int(request.match_info["n"]))
+        return _ok({"published": True, "revision": revision})
+
+    @routes.post("/api/drafts/{n:\\d+}/discard")
+    async def discard(request: web.Request) -> web.Response:
+        await asyncio.to_thread(workspace.discard, request["user"], int(request.match_info["n"]))
+        return _ok({"discarded": True})
+
+    @routes.get("/api/audit")
+    async def audit(request: web.Request) -> web.Response:
+        try:
+            since, until = _date(request.query.get("since")), _date(request.query.get("until"))
+        except ValueError:
+            return _error(400, "since/until must be YYYY-MM-DD")
+        found = await asyncio.to_thread(workspace.audit, request["user"], request.query.get("author"), since, until)
+        return _ok([{"kind": r.kind, "id": r.record_id, "version": r.revision, "author": r.author,
+                     "reason": r.reason, "at": r.created_at} for r in found])
+
+    @routes.get("/api/export")
+    async def export(request: web.Request) -> web.Response:
+        fmt = request.query.get("format", "yaml")
+        if fmt not in FORMATS:
+            return _error(400, f"format must be one of {', '.join(FORMATS)}")
+        content, content_type, name = await asyncio.to_thread(
+            workspace.export, request["user"], fmt, request.query.get("kind", "service"))
+        return web.Response(body=content, headers={"Content-Type": content_type,
+                                                   "Content-Disposition": f'attachment; filename="{name}"'})
+
+    @routes.post("/api/import")
+    async def import_(request: web.Request) -> web.Response:
+        fmt, kind = request.query.get("format", "yaml"), request.query.get("kind", "service")
+        if fmt not in FORMATS:
+            return _error(400, f"format must be one of {', '.join(FORMATS)}")
+        data = await request.read()
+        user = request["user"]
+        incoming = await asyncio.to_thread(workspace.read_upload, fmt, data, kind)
+        if request.query.get("dry_run", "1") != "0":
+            plan = await asyncio.to_thread(workspace.plan_import, user, incoming)
+            return _ok({"dry_run": True, **_plan(plan)})
+        reason = request.query.get("reason", "") or f"nhập tệp {fmt.upper()}"
+        plan, made = await asyncio.to_thread(workspace.apply_import, user, incoming, reason)
+        return _ok({"dry_run": False, "drafts": made, **_plan(plan)})
+
+    @web.middleware
+    async def errors(request: web.Request, handler):
+        if not request.path.startswith("/api/"):
+            return await handler(request)
+        try:
+            return await handler(request)
+        except Forbidden as error:
+            return _error(403, "forbidden", message=str(error))
+        except NotFound as error:
+            return _error(404, "not_found", message=str(error))
+        except Conflict as error:
+            return _error(409, "conflict", message=str(error))
+        except Invalid as error:
+            return _error(422, "invalid", problems=[{"loc": p.loc, "msg": p.msg} for p in error.problems])
+        except web.HTTPException:
+            raise
+        except Exception:  # noqa: BLE001 - logged for operators; the caller gets JSON, not a trace
+            logger.exception("Staff API %s %s failed", request.method, request.path)
+            return _error(500, "internal", message="Dạ, hệ thống gặp lỗi; thao tác chưa được thực hiện.")
+
+    app.middlewares.append(errors)
+    app.add_routes(routes)

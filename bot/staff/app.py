@@ -1,0 +1,510 @@
+"""The staff workspace: its own process (STAFF_PORT, default 8020), apart
+from the public web page, on an internal interface in production.
+
+Pages are rendered on the server (aiohttp + Jinja2) in Vietnamese; a session
+lives in an encrypted cookie (aiohttp-session), every form carries a CSRF
+token, and every page and API call checks the role (`bot.staff.accounts`).
+The JSON API under /api takes a bearer token (bot/staff/api.py).  What staff
+may do is decided in one place, `bot.staff.workspace`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+import aiohttp_jinja2
+import jinja2
+import yaml
+from aiohttp import web
+from aiohttp_session import get_session, new_session, setup as setup_session
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+
+from bot.catalogue.models import KINDS, PHRASEBOOK_ID
+from bot.catalogue.server import open_store
+from bot.config import Settings
+from bot.replies.render import today_in_vietnam
+from bot.staff import api, forms
+from bot.staff.accounts import API_ADMIN, Accounts, AccountError, LockedOut, LoginFailed, Permission, Role, User
+from bot.staff.drafts import Drafts
+from bot.staff.workspace import FORMATS, Conflict, Forbidden, Invalid, NotFound, Workspace
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+SESSION_HOURS = 8
+#: URL word for each kind of record
+KIND_SLUGS = {"dich-vu": "service", "hoi-dap": "faq", "loi-thoai": "phrases"}
+SLUG_OF = {kind: slug for slug, kind in KIND_SLUGS.items()}
+KIND_TITLES = {"service": "Thủ tục", "faq": "Hỏi đáp", "phrases": "Lời thoại của trợ lý"}
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'self'; style-src 'self'; script-src 'none'; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "Cache-Control": "no-store",
+}
+
+
+def secret_key(settings: Settings) -> bytes:
+    """STAFF_SECRET_KEY, or a key generated once into var/ (kept private)."""
+    if settings.staff_secret_key:
+        return hashlib.sha256(settings.staff_secret_key.encode()).digest()
+    path = settings.var_dir / "staff-secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def first_admin(settings: Settings, accounts: Accounts) -> Optional[str]:
+    """Create the first admin when there is no account; returns a message for the console."""
+    email = settings.staff_admin_email or "admin@localhost"
+    password = settings.staff_admin_password
+    written = None
+    if not password:
+        password = secrets.token_urlsafe(12)
+        written = settings.var_dir / "staff-admin-password.txt"
+    if not accounts.ensure_first_admin(email, password):
+        return None
+    if written:
+        written.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(f"{email}\n{password}\n")
+        return f"First staff admin {email} created; its password is in {written} (change it after logging in)."
+    return f"First staff admin {email} created from STAFF_ADMIN_EMAIL/STAFF_ADMIN_PASSWORD."
+
+
+def make_app(settings: Settings) -> web.Application:
+    LABELS.update(yaml.safe_load((STAFF_WEB / "fields.yml").read_text(encoding="utf-8")) or {})
+    store = open_store(settings)
+    accounts = Accounts(settings.database_url)
+    today = (lambda: settings.today) if settings.today else today_in_vietnam
+    workspace = Workspace(store, Drafts(settings.database_url), today)
+    uploads = settings.var_dir / "staff-uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    routes = web.RouteTableDef()
+
+    # -- helpers -------------------------------------------------------------------
+
+    async def page(request: web.Request, template: str, context: Dict[str, Any], status: int = 200) -> web.Response:
+        session = await get_session(request)
+        user: Optional[User] = request.get("user")
+        context = {
+            **context, "user": user, "csrf": session.get("csrf", ""), "flash": session.pop("flash", None),
+            "Permission": Permission, "SLUG_OF": SLUG_OF, "KIND_TITLES": KIND_TITLES, "PHRASEBOOK_ID": PHRASEBOOK_ID,
+        }
+        response = aiohttp_jinja2.render_template(template, request, context)
+        response.set_status(status)
+        return response
+
+    async def flash(request: web.Request, message: str) -> None:
+        (await get_session(request))["flash"] = message
+
+    def kind_of(request: web.Request) -> str:
+        kind = KIND_SLUGS.get(request.match_info["kind"])
+        if kind is None:
+            raise web.HTTPNotFound()
+        return kind
+
+    def record_url(kind: str, rid: str) -> str:
+        return f"/{SLUG_OF[kind]}/{rid}"
+
+    # -- login ---------------------------------------------------------------------
+
+    @routes.get("/dang-nhap")
+    async def login_form(request: web.Request) -> web.Response:
+        return await page(request, "login.html", {"next": request.query.get("tiep", "/"), "email": ""})
+
+    @routes.post("/dang-nhap")
+    async def login(request: web.Request) -> web.Response:
+        form = await request.post()
+        email, password = str(form.get("email", "")), str(form.get("password", ""))
+        target = str(form.get("next", "/"))
+        target = target if target.startswith("/") and not target.startswith("//") else "/"
+        try:
+            user = await asyncio.to_thread(accounts.authenticate, email, password)
+        except LockedOut as error:
+            minutes = max(1, int((error.until - dt.datetime.utcnow()).total_seconds() // 60) + 1)
+            message = f"Dạ, tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {minutes} phút."
+            return await page(request, "login.html", {"next": target, "email": email, "error": message}, 429)
+        except LoginFailed:
+            message = "Dạ, e-mail hoặc mật khẩu chưa đúng."
+            return await page(request, "login.html", {"next": target, "email": email, "error": message}, 401)
+        session = await new_session(request)  # a fresh session: no fixation
+        session["uid"] = user.id
+        session["csrf"] = secrets.token_urlsafe(32)
+        logger.info("Staff login: %s (%s)", user.email, user.role.value)
+        raise web.HTTPSeeOther(target)
+
+    @routes.post("/dang-xuat")
+    async def logout(request: web.Request) -> web.Response:
+        (await get_session(request)).invalidate()
+        raise web.HTTPSeeOther("/dang-nhap")
+
+    @routes.get("/healthz")
+    async def health(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    # -- records ---------------------------------------------------------------------
+
+    @routes.get("/")
+    async def home(request: web.Request) -> web.Response:
+        user = request["user"]
+        services = await asyncio.to_thread(workspace.records, user, "service")
+        faq = await asyncio.to_thread(workspace.records, user, "faq")
+        open_drafts = await asyncio.to_thread(workspace.drafts.list)
+        return await page(request, "home.html", {"services": services, "faq": faq, "drafts": open_drafts})
+
+    @routes.get("/{kind:dich-vu|hoi-dap|loi-thoai}/{id}")
+    async def record_page(request: web.Request) -> web.Response:
+        kind, rid = kind_of(request), request.match_info["id"]
+        record = await asyncio.to_thread(workspace.record, request["user"], kind, rid)
+        draft = await asyncio.to_thread(workspace.drafts.open_for, kind, rid)
+        return await page(request, "record.html", {
+            "kind": kind, "rid": rid, "record": record, "draft": draft, "parts": forms.PARTS[kind],
+            "revision": await asyncio.to_thread(store.revision, kind, rid),
+        })
+
+    @routes.get("/{kind:dich-vu|hoi-dap|loi-thoai}/{id}/sua/{part}")
+    async def edit_form(request: web.Request) -> web.Response:
+        kind, rid, slug = kind_of(request), request.match_info["id"], request.match_info["part"]
+        workspace.require(request["user"], Permission.edit)
+        base, draft = await asyncio.to_thread(editing_base, kind, rid)
+        return await edit_page(request, kind, rid, slug, base, draft, {}, reason=draft.reason if draft else "")
+
+    def editing_base(kind: str, rid: str):
+        """The open draft if there is one (edits add up), else the live record."""
+        draft = workspace.drafts.open_for(kind, rid)
+        record = draft.record if draft else store.get(kind, rid)
+        if record is None:
+            raise web.HTTPNotFound()
+        return forms.record_data(record), draft
+
+    async def edit_page(request, kind, rid, slug, data, draft, errors, reason="", preview=None, status=200,
+                        day=None):
+        found = forms.part(kind, slug)
+        if found is None:
+            raise web.HTTPNotFound()
+        _, title, names = found
+        model = KINDS[kind]
+        items = forms.widgets(model, data, names, LABELS)
+        other_errors = forms.attach_errors(items, errors)
+        return await page(request, "edit.html", {
+            "kind": kind, "rid": rid, "slug": slug, "title": title, "widgets": items, "errors": other_errors,
+            "field_errors": len(errors) - len(other_errors), "option_labels": LABELS.get("options", {}),
+            "draft": draft, "reason": reason, "preview": preview, "day": (day or today()).isoformat(),
+        }, status)
+
+    @routes.post("/{kind:dich-vu|hoi-dap|loi-thoai}/{id}/sua/{part}")
+    async def edit(request: web.Request) -> web.Response:
+        kind, rid, slug = kind_of(request), request.match_info["id"], request.match_info["part"]
+        user = request["user"]
+        workspace.require(user, Permission.edit)
+        found = forms.part(kind, slug)
+        if found is None:
+            raise web.HTTPNotFound()
+        form = {k: str(v) for k, v in (await request.post()).items()}
+        action, reason = form.pop("_action", "save"), form.pop("_reason", "")
+        form.pop("_csrf", None)
+        day = _date(form.pop("_day", "")) or today()
+        base, draft = await asyncio.to_thread(editing_base, kind, rid)
+        data = forms.apply_form(KINDS[kind], base, found[2], form, action)
+        if action.startswith(("add:", "remove:")):
+            return await edit_page(request, kind, rid, slug, data, draft, {}, reason, day=day)
+        try:
+            if action == "preview":
+                record = await asyncio.to_thread(workspace.validate, kind, rid, data)
+                shown = await asyncio.to_thread(workspace.preview, kind, record, day)
+                return await edit_page(request, kind, rid, slug, data, draft, {}, reason, shown, day=day)
+            outcome = await asyncio.to_thread(workspace.submit, user, kind, rid, data, reason)
+        except Invalid as error:
+            errors = {p.loc: p.msg for p in error.problems}
+            return await edit_page(request, kind, rid, slug, data, draft, errors, reason, status=422, day=day)
+        if outcome.published:
+            await flash(request, "Đã xuất bản. Trợ lý dùng nội dung mới trong vài giây." if outcome.revision
+                        else "Không có thay đổi nào.")
+            raise web.HTTPSeeOther(record_url(kind, rid))
+        await flash(request, "Đã lưu bản nháp. Người duyệt sẽ xem trước và xuất bản.")
+        raise web.HTTPSeeOther(f"/ban-nhap/{outcome.draft_id}")
+
+    # -- drafts ----------------------------------------------------------------------
+
+    @routes.get("/ban-nhap")
+    async def drafts_page(request: web.Request) -> web.Response:
+        workspace.require(request["user"], Permission.read)
+        return await page(request, "drafts.html", {"drafts": await asyncio.to_thread(workspace.drafts.list)})
+
+    @routes.get("/ban-nhap/{n:\\d+}")
+    async def draft_page(request: web.Request) -> web.Response:
+        draft = await asyncio.to_thread(workspace.draft, request["user"], int(request.match_info["n"]))
+        day = _date(request.query.get("ngay", "")) or today()
+        current = await asyncio.to_thread(store.get, draft.kind, draft.record_id)
+        problems = []
+        try:
+            shown = await asyncio.to_thread(workspace.preview, draft.kind, draft.record, day)
+        except Invalid as error:
+            shown, problems = [], [p.msg for p in error.problems]
+        from bot.staff.workspace import yaml_diff
+
+        diff = yaml_diff(draft.kind, current, draft.record, "đang dùng", "bản nháp")
+        return await page(request, "draft.html", {
+            "draft": draft, "preview": shown, "diff": diff, "day": day.isoformat(), "problems": problems,
+            "stale": await asyncio.to_thread(store.revision, draft.kind, draft.record_id) != draft.base_revision,
+        })
+
+    @routes.post("/ban-nhap/{n:\\d+}/xuat-ban")
+    async def publish(request: web.Request) -> web.Response:
+        number = int(request.match_info["n"])
+        try:
+            await asyncio.to_thread(workspace.publish, request["user"], number)
+        except (Conflict, Invalid) as error:
+            await flash(request, str(error))
+            raise web.HTTPSeeOther(f"/ban-nhap/{number}")
+        draft = workspace.drafts.get(number)
+        await flash(request, "Đã xuất bản. Trợ lý dùng nội dung mới trong vài giây.")
+        raise web.HTTPSeeOther(record_url(draft.kind, draft.record_id))
+
+    @routes.post("/ban-nhap/{n:\\d+}/huy")
+    async def discard(request: web.Request) -> web.Response:
+        await asyncio.to_thread(workspace.discard, request["user"], int(request.match_info["n"]))
+        await flash(request, "Đã hủy bản nháp.")
+        raise web.HTTPSeeOther("/ban-nhap")
+
+    # -- history ---------------------------------------------------------------------
+
+    @routes.get("/lich-su/{kind:dich-vu|hoi-dap|loi-thoai}/{id}")
+    async def history_page(request: web.Request) -> web.Response:
+        kind, rid = kind_of(request), request.match_info["id"]
+        versions = await asyncio.to_thread(workspace.history, request["user"], kind, rid)
+        if not versions:
+            raise web.HTTPNotFound()
+        shown = [(v, workspace.revision_diff(v)) for v in reversed(versions)]
+        return await page(request, "history.html", {"kind": kind, "rid": rid, "versions": shown,
+                                                      "current": versions[-1].revision})
+
+    @routes.post("/lich-su/{kind:dich-vu|hoi-dap|loi-thoai}/{id}/khoi-phuc")
+    async def rollback(request: web.Request) -> web.Response:
+        kind, rid = kind_of(request), request.match_info["id"]
+        form = await request.post()
+        try:
+            version = int(str(form.get("version", "")))
+        except ValueError:
+            raise web.HTTPBadRequest(text="version")
+        await asyncio.to_thread(workspace.rollback, request["user"], kind, rid, version, str(form.get("reason", "")))
+        await flash(request, f"Đã khôi phục phiên bản {version} (ghi thành một phiên bản mới).")
+        raise web.HTTPSeeOther(f"/lich-su/{SLUG_OF[kind]}/{rid}")
+
+    @routes.get("/nhat-ky")
+    async def audit_page(request: web.Request) -> web.Response:
+        who = request.query.get("nguoi", "").strip()
+        since, until = _date(request.query.get("tu", "")), _date(request.query.get("den", ""))
+        found = await asyncio.to_thread(workspace.audit, request["user"], who or None, since, until)
+        return await page(request, "audit.html", {"revisions": found, "who": who,
+                                                  "since": since.isoformat() if since else "",
+                                                  "until": until.isoformat() if until else ""})
+
+    # -- import / export -------------------------------------------------------------
+
+    @routes.get("/nhap-xuat")
+    async def transfer_page(request: web.Request) -> web.Response:
+        workspace.require(request["user"], Permission.read)
+        return await page(request, "transfer.html", {"formats": FORMATS})
+
+    @routes.get("/xuat")
+    async def export(request: web.Request) -> web.Response:
+        fmt, kind = request.query.get("dinh-dang", "xlsx"), request.query.get("loai", "service")
+        content, content_type, name = await asyncio.to_thread(workspace.export, request["user"], fmt, kind)
+        return web.Response(body=content, content_type=content_type.split(";")[0], charset="utf-8"
+                            if "charset" in content_type else None,
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @routes.post("/nhap-xuat")
+    async def upload(request: web.Request) -> web.Response:
+        user = request["user"]
+        workspace.require(user, Permission.edit)
+        form = await request.post()
+        fmt, kind = str(form.get("format", "xlsx")), str(form.get("kind", "service"))
+        file = form.get("file")
+        if fmt not in FORMATS or not hasattr(file, "file"):
+            return await page(request, "transfer.html", {"formats": FORMATS, "problems": ["Dạ, cần chọn tệp và định dạng."]}, 400)
+        data = file.file.read()
+        try:
+            incoming = await asyncio.to_thread(workspace.read_upload, fmt, data, kind)
+            plan = await asyncio.to_thread(workspace.plan_import, user, incoming)
+        except Invalid as error:
+            return await page(request, "transfer.html", {"formats": FORMATS,
+                                                         "problems": [p.msg for p in error.problems]}, 422)
+        token = secrets.token_urlsafe(16)
+        (uploads / token).write_bytes(data)
+        session = await get_session(request)
+        session["upload"] = {"token": token, "format": fmt, "kind": kind}
+        return await page(request, "import_plan.html", {"plan": plan, "token": token})
+
+    @routes.post("/nhap-xuat/ap-dung")
+    async def apply_upload(request: web.Request) -> web.Response:
+        user = request["user"]
+        form = await request.post()
+        session = await get_session(request)
+        pending = session.get("upload") or {}
+        if not pending or not hmac.compare_digest(pending.get("token", ""), str(form.get("token", ""))):
+            raise web.HTTPBadRequest(text="Dạ, không tìm thấy tệp đã tải lên; vui lòng tải lại.")
+        path = uploads / pending["token"]
+        try:
+            incoming = await asyncio.to_thread(workspace.read_upload, pending["format"], path.read_bytes(),
+                                               pending["kind"])
+            plan, made = await asyncio.to_thread(workspace.apply_import, user, incoming, str(form.get("reason", "")))
+        except Invalid as error:
+            return await page(request, "transfer.html", {"formats": FORMATS,
+                                                         "problems": [p.msg for p in error.problems]}, 422)
+        finally:
+            session.pop("upload", None)
+        path.unlink(missing_ok=True)
+        count = len(plan.changes.added) + len(plan.changes.changed)
+        await flash(request, f"Đã tạo {len(made)} bản nháp chờ duyệt." if made else f"Đã nhập {count} bản ghi.")
+        raise web.HTTPSeeOther("/ban-nhap" if made else "/nhat-ky")
+
+    # -- users -----------------------------------------------------------------------
+
+    @routes.get("/nguoi-dung")
+    async def users_page(request: web.Request) -> web.Response:
+        workspace.require(request["user"], Permission.users)
+        return await page(request, "users.html", {"users": await asyncio.to_thread(accounts.users), "roles": Role})
+
+    @routes.post("/nguoi-dung")
+    async def add_user(request: web.Request) -> web.Response:
+        workspace.require(request["user"], Permission.users)
+        form = await request.post()
+        try:
+            await asyncio.to_thread(accounts.add_user, str(form.get("email", "")), str(form.get("name", "")),
+                                    Role(str(form.get("role", "editor"))), str(form.get("password", "")))
+        except (AccountError, ValueError) as error:
+            return await page(request, "users.html", {"users": accounts.users(), "roles": Role,
+                                                      "error": str(error)}, 422)
+        await flash(request, "Đã tạo tài khoản.")
+        raise web.HTTPSeeOther("/nguoi-dung")
+
+    @routes.post("/nguoi-dung/{uid:\\d+}")
+    async def change_user(request: web.Request) -> web.Response:
+        workspace.require(request["user"], Permission.users)
+        form = await request.post()
+        uid = int(request.match_info["uid"])
+        if "role" in form:
+            await asyncio.to_thread(accounts.set_role, uid, Role(str(form["role"])))
+        if "active" in form:
+            await asyncio.to_thread(accounts.set_active, uid, form["active"] == "1")
+        token = None
+        if form.get("token"):
+            token = await asyncio.to_thread(accounts.issue_token, uid, "trang quản trị")
+        if token:
+            return await page(request, "users.html", {"users": accounts.users(), "roles": Role, "token": token})
+        await flash(request, "Đã cập nhật tài khoản.")
+        raise web.HTTPSeeOther("/nguoi-dung")
+
+    # -- middleware ------------------------------------------------------------------
+
+    @web.middleware
+    async def guard(request: web.Request, handler):
+        path = request.path
+        if path.startswith("/api/"):
+            user = await asyncio.to_thread(api_user, request.headers.get("Authorization", ""))
+            if user is None:
+                return web.json_response({"error": "unauthorized"}, status=401,
+                                         headers={"WWW-Authenticate": "Bearer"})
+            request["user"] = user
+            return await handler(request)
+        if path in ("/healthz",) or path.startswith("/static/"):
+            return await handler(request)
+        session = await get_session(request)
+        if not session.get("csrf"):
+            session["csrf"] = secrets.token_urlsafe(32)
+        if request.method == "POST":
+            form = await request.post()
+            if not hmac.compare_digest(str(form.get("_csrf", "")), session["csrf"]):
+                return await page(request, "error.html", {"message": (
+                    "Dạ, yêu cầu không hợp lệ hoặc phiên làm việc đã hết hạn. Vui lòng tải lại trang và thử lại.")},
+                    403)
+        if path == "/dang-nhap":
+            return await handler(request)
+        uid = session.get("uid")
+        user = await asyncio.to_thread(accounts.get, uid) if isinstance(uid, int) else None
+        if user is None or not user.active:
+            session.pop("uid", None)
+            raise web.HTTPSeeOther(f"/dang-nhap?tiep={path}")
+        request["user"] = user
+        try:
+            return await handler(request)
+        except Forbidden as error:
+            return await page(request, "error.html", {"message": str(error)}, 403)
+        except NotFound:
+            return await page(request, "error.html", {"message": "Dạ, không tìm thấy nội dung này."}, 404)
+        except web.HTTPException:
+            raise
+        except Exception:  # noqa: BLE001 - logged for operators; staff see a polite page, not a trace
+            logger.exception("Staff page %s %s failed", request.method, path)
+            return await page(request, "error.html", {"message": (
+                "Dạ, hệ thống gặp lỗi; thao tác chưa được thực hiện. Vui lòng thử lại hoặc báo quản trị viên.")}, 500)
+
+    def api_user(header: str) -> Optional[User]:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        token = token.strip()
+        if settings.staff_api_token and hmac.compare_digest(token, settings.staff_api_token):
+            return API_ADMIN
+        return accounts.user_for_token(token)
+
+    @web.middleware
+    async def headers(request: web.Request, handler):
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:
+            error.headers.update(SECURITY_HEADERS)
+            raise
+        if not request.path.startswith("/static/"):
+            response.headers.update(SECURITY_HEADERS)
+        return response
+
+    app = web.Application(client_max_size=MAX_UPLOAD_BYTES, middlewares=[headers])
+    setup_session(app, EncryptedCookieStorage(
+        secret_key(settings), cookie_name="staff_session",
+        max_age=SESSION_HOURS * 3600, httponly=True, samesite="Strict", secure=settings.staff_secure_cookies,
+    ))
+    app.middlewares.append(guard)
+    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(str(STAFF_WEB / "templates")), autoescape=True)
+    app.add_routes(routes)
+    api.add_routes(app, workspace)
+    app.router.add_static("/static", STAFF_WEB / "static", show_index=False)
+    return app
+
+
+STAFF_WEB = Path(__file__).resolve().parents[2] / "web" / "staff"
+LABELS: Dict[str, str] = {}
+
+
+def _date(text: str) -> Optional[dt.date]:
+    try:
+        return dt.date.fromisoformat(text.strip()) if text and text.strip() else None
+    except ValueError:
+        return None
+
+
+def serve(settings: Settings) -> None:
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    message = first_admin(settings, Accounts(settings.database_url))
+    if message:
+        print(message, flush=True)
+    web.run_app(make_app(settings), host=settings.staff_host, port=settings.staff_port,
+                print=lambda *_: None, access_log=None)

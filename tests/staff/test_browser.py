@@ -1,0 +1,123 @@
+"""The staff workspace in a real browser (Debian's Chromium), against the
+whole stack: an editor drafts a change, a reviewer publishes it, the citizen
+widget answers with it within 5 s, a rollback restores it; XLSX round trip;
+wrong roles and forged posts are refused."""
+
+import re
+import time
+import uuid
+
+from playwright.sync_api import expect
+
+from bot.staff.accounts import Accounts, Role
+from tests.support.browser import ask, open_chat
+from tests.support.staff import ADMIN_EMAIL, ADMIN_PASSWORD, staff_url
+
+PASSPORT = "cap_ho_chieu_pho_thong"
+NEW_TIME = "Trong 4 ngày làm việc (nội dung thử của biên tập viên)."
+PASSWORD = "mat-khau-dai-1"
+
+
+def account(stack, role: str) -> str:
+    email = f"{role}.{uuid.uuid4().hex[:6]}@tinh.gov.vn"
+    Accounts(stack.settings.database_url).add_user(email, role.title(), Role(role), PASSWORD)
+    return email
+
+
+def login(browser, stack, email, password=PASSWORD):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    page.goto(staff_url(stack, "/"))
+    expect(page).to_have_url(re.compile(r"/dang-nhap"))
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    return page
+
+
+def widget_answer(page, question, shows, text, within=5.0) -> bool:
+    """Ask in the citizen widget until the answer shows (or no longer shows)
+    `text`; False if it does not within `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        ask(page, question)
+        if (text in page.locator(".msg.bot").last.inner_text()) == shows:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(300)
+
+
+def test_edit_publish_see_it_in_the_widget_and_roll_back(browser, page, staff_stack):
+    editor = login(browser, staff_stack, account(staff_stack, "editor"))
+    editor.goto(staff_url(staff_stack, f"/dich-vu/{PASSPORT}"))
+    editor.get_by_role("link", name="Thời gian giải quyết").click()
+    editor.locator("textarea[name='processing_time.text']").fill(NEW_TIME)
+    editor.get_by_label("Lý do thay đổi (bắt buộc)").fill("Cập nhật thời gian theo văn bản mới")
+    editor.get_by_role("button", name="Xem trước câu trả lời").click()
+    preview = editor.get_by_label("Xem trước")
+    expect(preview.locator("pre.proposed").nth(2)).to_contain_text(NEW_TIME)
+    expect(preview.locator("pre.current").nth(2)).not_to_contain_text(NEW_TIME)
+    editor.get_by_role("button", name="Lưu bản nháp").click()
+    expect(editor).to_have_url(re.compile(r"/ban-nhap/\d+$"))
+    expect(editor.get_by_role("button", name="Xuất bản")).to_have_count(0)  # an editor cannot publish
+    draft_url = editor.url
+
+    open_chat(page, staff_stack)
+    question = "làm hộ chiếu mất bao lâu"
+    ask(page, question)
+    expect(page.locator(".msg.bot").last).not_to_contain_text(NEW_TIME)  # a draft is not live
+
+    reviewer = login(browser, staff_stack, account(staff_stack, "reviewer"))
+    reviewer.goto(draft_url)
+    expect(reviewer.get_by_label("Xem trước")).to_contain_text(NEW_TIME)
+    reviewer.get_by_role("button", name="Xuất bản").click()
+    expect(reviewer.locator(".flash")).to_contain_text("Đã xuất bản")
+    assert widget_answer(page, question, True, NEW_TIME)
+
+    reviewer.goto(staff_url(staff_stack, f"/lich-su/dich-vu/{PASSPORT}"))
+    expect(reviewer.locator("article.version").first).to_contain_text("Cập nhật thời gian theo văn bản mới")
+    restore = reviewer.locator("article.version").nth(1)
+    restore.get_by_label("Lý do").fill("trả lại như cũ")
+    restore.get_by_role("button", name=re.compile("Khôi phục phiên bản")).click()
+    expect(reviewer.locator(".flash")).to_contain_text("Đã khôi phục")
+    assert widget_answer(page, question, False, NEW_TIME)
+
+
+def test_xlsx_export_and_import_show_no_change(browser, staff_stack, tmp_path):
+    admin = login(browser, staff_stack, ADMIN_EMAIL, ADMIN_PASSWORD)
+    admin.goto(staff_url(staff_stack, "/nhap-xuat"))
+    with admin.expect_download() as download:
+        admin.get_by_role("link", name=re.compile("Bảng tính Excel")).click()
+    path = tmp_path / "danh-muc.xlsx"
+    download.value.save_as(path)
+    admin.get_by_label("Định dạng").select_option("xlsx")
+    admin.get_by_label("Tệp").set_input_files(str(path))
+    admin.get_by_role("button", name="Kiểm tra tệp").click()
+    expect(admin.locator(".summary")).to_have_text("0 bản ghi mới, 0 bản ghi thay đổi.")
+    expect(admin.locator(".notice")).to_contain_text("Không có thay đổi nào")
+
+
+def test_a_wrong_role_is_refused(browser, staff_stack):
+    analyst = login(browser, staff_stack, account(staff_stack, "analyst"))
+    analyst.goto(staff_url(staff_stack, f"/dich-vu/{PASSPORT}"))
+    expect(analyst.get_by_role("link", name="Thời gian giải quyết")).to_have_count(0)
+    response = analyst.goto(staff_url(staff_stack, f"/dich-vu/{PASSPORT}/sua/thoi-gian"))
+    assert response.status == 403
+    expect(analyst.get_by_role("alert")).to_contain_text("không được phép")
+    assert analyst.goto(staff_url(staff_stack, "/nguoi-dung")).status == 403
+
+
+def test_a_post_without_the_csrf_token_is_refused(browser, staff_stack):
+    editor = login(browser, staff_stack, account(staff_stack, "editor"))
+    before = editor.context.request.get(staff_url(staff_stack, "/ban-nhap")).text()
+    response = editor.context.request.post(
+        staff_url(staff_stack, f"/dich-vu/{PASSPORT}/sua/thoi-gian"),
+        form={"processing_time.text": "giả mạo", "_reason": "giả mạo", "_action": "save"},
+    )
+    assert response.status == 403
+    assert "không hợp lệ" in response.text()
+    assert editor.context.request.get(staff_url(staff_stack, "/ban-nhap")).text().count("giả mạo") == \
+        before.count("giả mạo") == 0
