@@ -9,6 +9,7 @@
   staff serve                     start the staff workspace (STAFF_PORT)
   staff add-user --email E --role R [--name N]   create a staff account (password asked, or STAFF_NEW_PASSWORD)
   staff token --email E [--label L]              issue an API token for an account (printed once)
+  staff set-password --email E                   a new password (asked, or STAFF_NEW_PASSWORD); ends its sessions
   conversations purge [--days N]  delete stored conversations older than N days (default RETENTION_DAYS)
   rasa ARGS...                    the Rasa CLI (server) with our changes applied
   actions ARGS...                 the action server (rasa_sdk, without importing Rasa itself)
@@ -57,7 +58,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     web_cmd = sub.add_parser("web", help="the public web page")
     web_cmd.add_argument("action", choices=["serve"])
     staff = sub.add_parser("staff", help="the staff workspace")
-    staff.add_argument("action", choices=["serve", "add-user", "token"])
+    staff.add_argument("action", choices=["serve", "add-user", "token", "set-password"])
     staff.add_argument("--email")
     staff.add_argument("--name", default="")
     staff.add_argument("--role", choices=["editor", "reviewer", "analyst", "admin"], default="editor")
@@ -99,11 +100,11 @@ def staff_command(args: argparse.Namespace, settings) -> int:
         print("--email is required", file=sys.stderr)
         return 2
     accounts = Accounts(settings.database_url)
+    user = next((u for u in accounts.users() if u.email == args.email.strip().lower()), None)
+    if args.action in ("token", "set-password") and user is None:
+        print(f"No staff account {args.email}", file=sys.stderr)
+        return 1
     if args.action == "token":
-        user = next((u for u in accounts.users() if u.email == args.email.strip().lower()), None)
-        if user is None:
-            print(f"No staff account {args.email}", file=sys.stderr)
-            return 1
         print(accounts.issue_token(user.id, args.label))
         return 0
     password = os.environ.get("STAFF_NEW_PASSWORD", "")
@@ -112,6 +113,10 @@ def staff_command(args: argparse.Namespace, settings) -> int:
 
         password = getpass.getpass("Password: ")
     try:
+        if args.action == "set-password":
+            accounts.set_password(user.id, password)
+            print(f"New password set for {user.email}; its sessions have ended.")
+            return 0
         user = accounts.add_user(args.email, args.name, Role(args.role), password)
     except AccountError as error:
         print(error, file=sys.stderr)

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from bot.catalogue.files import Key, catalogue_problems, dump, record_id
 from bot.catalogue.models import KINDS
-from bot.db import connect
+from bot.db import connect, utc_now
 from bot.db.schema import counters, records, revisions
 
 logger = logging.getLogger(__name__)
@@ -76,9 +76,6 @@ def _parsed(kind: str, rid: str, document: str) -> Optional[BaseModel]:
         logger.error("Stored %s %s no longer matches the schema (import the seed to replace it): %s", kind, rid, error)
         return None
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def _document(record: BaseModel) -> str:
@@ -201,7 +198,7 @@ class CatalogueStore:
                 if before is None and after is None:
                     continue
                 number = (row.revision if row else 0) + 1
-                now = _now()
+                now = utc_now()
                 if row is None:
                     conn.execute(records.insert().values(
                         kind=kind, id=rid, document=after, revision=number, updated_at=now, updated_by=author))

@@ -6,6 +6,6 @@ migrations in `migrations/` (one history for all our tables); `connect()`
 brings a database up to the newest revision before anyone uses it.
 """
 
-from bot.db.engine import connect, migrate
+from bot.db.engine import connect, migrate, utc_now
 
-__all__ = ["connect", "migrate"]
+__all__ = ["connect", "migrate", "utc_now"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from pathlib import Path
@@ -43,6 +44,11 @@ def migrate(url: str, revision: str = "head") -> None:
             command.upgrade(config, revision)
     finally:
         engine.dispose()
+
+
+def utc_now() -> dt.datetime:
+    """Now in UTC as a naive datetime: how every timestamp column stores time."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def connect(url: str) -> sa.engine.Engine:

@@ -81,6 +81,8 @@ staff_users = sa.Table(
     sa.Column("failed_logins", sa.Integer, nullable=False),
     sa.Column("locked_until", sa.DateTime),
     sa.Column("created_at", sa.DateTime, nullable=False),
+    # goes up at logout and password change: sessions carrying an older value end
+    sa.Column("session_epoch", sa.Integer, nullable=False, server_default="0"),
 )
 
 # API tokens of staff accounts: only a SHA-256 of the token is kept.
@@ -114,3 +116,62 @@ drafts = sa.Table(
     sa.Column("reviewed_at", sa.DateTime),
 )
 sa.Index("ix_drafts_status", drafts.c.status)
+# at most one open draft per record, even when two editors save at once
+sa.Index("uq_drafts_open_record", drafts.c.kind, drafts.c.record_id, unique=True,
+         sqlite_where=drafts.c.status == "open", postgresql_where=drafts.c.status == "open")
+
+# The masked projection analytics read (bot/analytics/projection.py): one row
+# per citizen message, built from the (masked) tracker store by a job, so
+# pages never scan the raw conversations.
+turns = sa.Table(
+    "turns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.Integer, nullable=False, unique=True),  # the user event in the tracker store
+    sa.Column("conversation_id", sa.String(255), nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),  # masked
+    sa.Column("intent", sa.String(100)),
+    sa.Column("confidence", sa.Float),
+    sa.Column("service", sa.String(100)),
+    sa.Column("aspect", sa.String(50)),
+    sa.Column("kind", sa.String(30)),  # what the bot did: answer, faq, clarify, ask_service, handover, ...
+    sa.Column("miss", sa.String(30)),  # why it is in the inbox (fallback, clarify, ...), NULL if answered
+    sa.Column("model_id", sa.String(64)),
+)
+sa.Index("ix_turns_at", turns.c.at)
+sa.Index("ix_turns_conversation", turns.c.conversation_id)
+
+# Questions the bot missed, near-duplicates grouped, for staff to act on.
+inbox = sa.Table(
+    "inbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.Text, nullable=False),  # accent-free words, sorted: what groups are compared by
+    sa.Column("text", sa.Text, nullable=False),  # the latest wording (masked)
+    sa.Column("reasons", sa.String(200), nullable=False),  # comma-separated: fallback, clarify, ...
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("first_seen", sa.DateTime, nullable=False),
+    sa.Column("last_seen", sa.DateTime, nullable=False),
+    sa.Column("conversation_id", sa.String(255)),  # of the latest occurrence
+    sa.Column("event_id", sa.Integer),
+    sa.Column("comment", sa.Text),  # the latest 👎 comment (masked)
+    sa.Column("status", sa.String(20), nullable=False),  # open, assigned, out_of_scope, dismissed
+    sa.Column("resolution", sa.Text),  # what was done, e.g. "intent ask_fee"
+    sa.Column("resolved_by", sa.String(200)),
+    sa.Column("resolved_at", sa.DateTime),
+)
+sa.Index("ix_inbox_status", inbox.c.status)
+
+# What staff did that is not a record revision: viewing a conversation,
+# dismissing an inbox item.  Who, when, what, why.
+staff_log = sa.Table(
+    "staff_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("who", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(50), nullable=False),
+    sa.Column("target", sa.String(300), nullable=False),
+    sa.Column("detail", sa.Text),
+)

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from bot.db import connect
+from bot.db import connect, utc_now
 from bot.db.schema import staff_tokens, staff_users
 
 logger = logging.getLogger(__name__)
@@ -86,6 +86,7 @@ class User:
     name: str
     role: Role
     active: bool
+    session_epoch: int = 0  # sessions made before it went up (logout, new password) are over
 
     def can(self, permission: Permission) -> bool:
         return self.active and permission in self.role.permissions
@@ -95,16 +96,13 @@ class User:
 API_ADMIN = User(0, "api", "STAFF_API_TOKEN", Role.admin, True)
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _user(row) -> User:
-    return User(row.id, row.email, row.name, Role(row.role), bool(row.active))
+    return User(row.id, row.email, row.name, Role(row.role), bool(row.active), row.session_epoch or 0)
 
 
 def normalized_email(email: str) -> str:
@@ -126,7 +124,7 @@ class Accounts:
             with self.engine.begin() as conn:
                 user_id = conn.execute(staff_users.insert().values(
                     email=email, name=name.strip() or email, role=Role(role).value,
-                    password_hash=self.hasher.hash(password), active=True, failed_logins=0, created_at=_now(),
+                    password_hash=self.hasher.hash(password), active=True, failed_logins=0, created_at=utc_now(),
                 )).inserted_primary_key[0]
         except sa.exc.IntegrityError as error:
             raise AccountError("Đã có tài khoản với e-mail này.") from error
@@ -155,7 +153,7 @@ class Accounts:
 
     def authenticate(self, email: str, password: str) -> User:
         email = normalized_email(email)
-        now = _now()
+        now = utc_now()
         failure: Optional[Exception] = None
         with self.engine.begin() as conn:  # a failure is recorded (committed), then raised
             row = conn.execute(sa.select(staff_users).where(staff_users.c.email == email)).first()
@@ -187,15 +185,31 @@ class Accounts:
         return _user(row)
 
     def set_role(self, user_id: int, role: Role) -> None:
-        self._update(user_id, role=Role(role).value)
+        role = Role(role)
+        if role != Role.admin:
+            self._keep_an_admin(user_id)
+        self._update(user_id, role=role.value)
 
     def set_active(self, user_id: int, active: bool) -> None:
-        self._update(user_id, active=active)
+        if not active:
+            self._keep_an_admin(user_id)
+        self._update(user_id, active=active, session_epoch=staff_users.c.session_epoch + 1)
 
     def set_password(self, user_id: int, password: str) -> None:
+        """A new password; every session of the account ends."""
         if len(password) < MIN_PASSWORD_CHARS:
             raise AccountError(f"Mật khẩu cần ít nhất {MIN_PASSWORD_CHARS} ký tự.")
-        self._update(user_id, password_hash=self.hasher.hash(password), failed_logins=0, locked_until=None)
+        self._update(user_id, password_hash=self.hasher.hash(password), failed_logins=0, locked_until=None,
+                     session_epoch=staff_users.c.session_epoch + 1)
+
+    def end_sessions(self, user_id: int) -> None:
+        """Logout: the session cookie may have been copied; no copy works after this."""
+        self._update(user_id, session_epoch=staff_users.c.session_epoch + 1)
+
+    def _keep_an_admin(self, user_id: int) -> None:
+        admins = [u for u in self.users() if u.role == Role.admin and u.active]
+        if [u.id for u in admins] == [user_id]:
+            raise AccountError("Dạ, cần giữ ít nhất một quản trị viên đang hoạt động.")
 
     def _update(self, user_id: int, **values) -> None:
         with self.engine.begin() as conn:
@@ -206,10 +220,12 @@ class Accounts:
 
     def issue_token(self, user_id: int, label: str) -> str:
         """A new API token for the user; shown once, stored only as a hash."""
+        if self.get(user_id) is None:
+            raise AccountError("Không có tài khoản này.")
         token = "st_" + secrets.token_urlsafe(32)
         with self.engine.begin() as conn:
             conn.execute(staff_tokens.insert().values(
-                user_id=user_id, token_hash=_token_hash(token), label=label or "API", created_at=_now()))
+                user_id=user_id, token_hash=_token_hash(token), label=label or "API", created_at=utc_now()))
         return token
 
     def user_for_token(self, token: str) -> Optional[User]:

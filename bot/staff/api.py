@@ -18,7 +18,6 @@ POST /api/import?format=yaml|csv|xlsx&dry_run=1|0[&kind=…][&reason=…]   the 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import logging
 from typing import Any, Optional
@@ -28,7 +27,7 @@ from aiohttp import web
 from bot.catalogue.files import plain
 from bot.staff.accounts import Permission
 from bot.staff.drafts import Draft
-from bot.staff.workspace import FORMATS, Conflict, Forbidden, ImportPlan, Invalid, NotFound, Workspace
+from bot.staff.workspace import FORMATS, Conflict, Forbidden, ImportPlan, Invalid, NotFound, Workspace, parse_day
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +48,7 @@ def _ok(data: Any, status: int = 200) -> web.Response:
 
 def _draft(draft: Draft) -> dict:
     return {"id": draft.id, "kind": draft.kind, "record_id": draft.record_id, "author": draft.author,
+            "fingerprint": draft.fingerprint,
             "reason": draft.reason, "status": draft.status, "base_revision": draft.base_revision,
             "updated_at": draft.updated_at}
 
@@ -61,10 +61,6 @@ def _plan(plan: ImportPlan) -> dict:
         "diff": "".join(plan.changes.diffs[key] for key in sorted(plan.changes.diffs)),
         "problems": plan.problems,
     }
-
-
-def _date(text: Optional[str]) -> Optional[dt.date]:
-    return dt.date.fromisoformat(text) if text else None
 
 
 def add_routes(app: web.Application, workspace: Workspace) -> None:
@@ -138,7 +134,9 @@ def add_routes(app: web.Application, workspace: Workspace) -> None:
 
     @routes.post("/api/drafts/{n:\\d+}/publish")
     async def publish(request: web.Request) -> web.Response:
-        revision = await asyncio.to_thread(workspace.publish, request["user"], int(request.match_info["n"]))
+        seen = (await body(request)).get("seen") if request.can_read_body else None
+        revision = await asyncio.to_thread(workspace.publish, request["user"], int(request.match_info["n"]),
+                                           str(seen) if seen else None)
         return _ok({"published": True, "revision": revision})
 
     @routes.post("/api/drafts/{n:\\d+}/discard")
@@ -149,7 +147,7 @@ def add_routes(app: web.Application, workspace: Workspace) -> None:
     @routes.get("/api/audit")
     async def audit(request: web.Request) -> web.Response:
         try:
-            since, until = _date(request.query.get("since")), _date(request.query.get("until"))
+            since, until = parse_day(request.query.get("since")), parse_day(request.query.get("until"))
         except ValueError:
             return _error(400, "since/until must be YYYY-MM-DD")
         found = await asyncio.to_thread(workspace.audit, request["user"], request.query.get("author"), since, until)

@@ -16,7 +16,10 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import secrets
+import time
+import urllib.parse
 from pathlib import Path
 from typing import Any, Dict, Optional
 
@@ -32,9 +35,12 @@ from bot.catalogue.server import open_store
 from bot.config import Settings
 from bot.replies.render import today_in_vietnam
 from bot.staff import api, forms
-from bot.staff.accounts import API_ADMIN, Accounts, AccountError, LockedOut, LoginFailed, Permission, Role, User
+from bot.catalogue.files import plain
+from bot.staff.accounts import (
+    API_ADMIN, LOCK_MINUTES, Accounts, AccountError, LockedOut, LoginFailed, Permission, Role, User,
+)
 from bot.staff.drafts import Drafts
-from bot.staff.workspace import FORMATS, Conflict, Forbidden, Invalid, NotFound, Workspace
+from bot.staff.workspace import FORMATS, Conflict, Forbidden, Invalid, NotFound, Workspace, parse_day, yaml_diff
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +94,7 @@ def first_admin(settings: Settings, accounts: Accounts) -> Optional[str]:
 
 
 def make_app(settings: Settings) -> web.Application:
-    LABELS.update(yaml.safe_load((STAFF_WEB / "fields.yml").read_text(encoding="utf-8")) or {})
+    labels: Dict[str, Any] = yaml.safe_load((STAFF_WEB / "fields.yml").read_text(encoding="utf-8")) or {}
     store = open_store(settings)
     accounts = Accounts(settings.database_url)
     today = (lambda: settings.today) if settings.today else today_in_vietnam
@@ -132,25 +138,44 @@ def make_app(settings: Settings) -> web.Application:
     async def login(request: web.Request) -> web.Response:
         form = await request.post()
         email, password = str(form.get("email", "")), str(form.get("password", ""))
-        target = str(form.get("next", "/"))
-        target = target if target.startswith("/") and not target.startswith("//") else "/"
+        target = safe_next(str(form.get("next", "/")))
         try:
             user = await asyncio.to_thread(accounts.authenticate, email, password)
-        except LockedOut as error:
-            minutes = max(1, int((error.until - dt.datetime.utcnow()).total_seconds() // 60) + 1)
-            message = f"Dạ, tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {minutes} phút."
-            return await page(request, "login.html", {"next": target, "email": email, "error": message}, 429)
-        except LoginFailed:
-            message = "Dạ, e-mail hoặc mật khẩu chưa đúng."
+        except (LockedOut, LoginFailed):  # one answer for both: it must not tell which e-mails exist
+            message = ("Dạ, e-mail hoặc mật khẩu chưa đúng, hoặc tài khoản đang tạm khóa sau nhiều lần đăng nhập "
+                       f"sai (thử lại sau {LOCK_MINUTES} phút).")
             return await page(request, "login.html", {"next": target, "email": email, "error": message}, 401)
         session = await new_session(request)  # a fresh session: no fixation
         session["uid"] = user.id
+        session["epoch"] = user.session_epoch
         session["csrf"] = secrets.token_urlsafe(32)
         logger.info("Staff login: %s (%s)", user.email, user.role.value)
         raise web.HTTPSeeOther(target)
 
     @routes.post("/dang-xuat")
     async def logout(request: web.Request) -> web.Response:
+        await asyncio.to_thread(accounts.end_sessions, request["user"].id)
+        (await get_session(request)).invalidate()
+        raise web.HTTPSeeOther("/dang-nhap")
+
+    @routes.get("/mat-khau")
+    async def password_form(request: web.Request) -> web.Response:
+        return await page(request, "password.html", {})
+
+    @routes.post("/mat-khau")
+    async def change_password(request: web.Request) -> web.Response:
+        user: User = request["user"]
+        form = await request.post()
+        new = str(form.get("new", ""))
+        try:
+            await asyncio.to_thread(accounts.authenticate, user.email, str(form.get("current", "")))
+            if new != str(form.get("again", "")):
+                raise AccountError("Dạ, hai lần nhập mật khẩu mới chưa khớp.")
+            await asyncio.to_thread(accounts.set_password, user.id, new)
+        except (LockedOut, LoginFailed):
+            return await page(request, "password.html", {"error": "Dạ, mật khẩu hiện tại chưa đúng."}, 401)
+        except AccountError as error:
+            return await page(request, "password.html", {"error": str(error)}, 422)
         (await get_session(request)).invalidate()
         raise web.HTTPSeeOther("/dang-nhap")
 
@@ -182,16 +207,19 @@ def make_app(settings: Settings) -> web.Application:
     async def edit_form(request: web.Request) -> web.Response:
         kind, rid, slug = kind_of(request), request.match_info["id"], request.match_info["part"]
         workspace.require(request["user"], Permission.edit)
-        base, draft = await asyncio.to_thread(editing_base, kind, rid)
+        base, draft = await asyncio.to_thread(editing_base, request["user"], kind, rid)
         return await edit_page(request, kind, rid, slug, base, draft, {}, reason=draft.reason if draft else "")
 
-    def editing_base(kind: str, rid: str):
-        """The open draft if there is one (edits add up), else the live record."""
-        draft = workspace.drafts.open_for(kind, rid)
+    def editing_base(user: User, kind: str, rid: str):
+        """What an edit starts from: for an editor the open draft (edits add up)
+        unless another change overtook it; for a publisher the live record."""
+        draft = None if user.can(Permission.publish) else workspace.drafts.open_for(kind, rid)
+        if draft and draft.base_revision != store.revision(kind, rid):
+            draft = None
         record = draft.record if draft else store.get(kind, rid)
         if record is None:
             raise web.HTTPNotFound()
-        return forms.record_data(record), draft
+        return plain(record), draft
 
     async def edit_page(request, kind, rid, slug, data, draft, errors, reason="", preview=None, status=200,
                         day=None):
@@ -200,11 +228,11 @@ def make_app(settings: Settings) -> web.Application:
             raise web.HTTPNotFound()
         _, title, names = found
         model = KINDS[kind]
-        items = forms.widgets(model, data, names, LABELS)
+        items = forms.widgets(model, data, names, labels)
         other_errors = forms.attach_errors(items, errors)
         return await page(request, "edit.html", {
             "kind": kind, "rid": rid, "slug": slug, "title": title, "widgets": items, "errors": other_errors,
-            "field_errors": len(errors) - len(other_errors), "option_labels": LABELS.get("options", {}),
+            "field_errors": len(errors) - len(other_errors), "option_labels": labels.get("options", {}),
             "draft": draft, "reason": reason, "preview": preview, "day": (day or today()).isoformat(),
         }, status)
 
@@ -220,7 +248,7 @@ def make_app(settings: Settings) -> web.Application:
         action, reason = form.pop("_action", "save"), form.pop("_reason", "")
         form.pop("_csrf", None)
         day = _date(form.pop("_day", "")) or today()
-        base, draft = await asyncio.to_thread(editing_base, kind, rid)
+        base, draft = await asyncio.to_thread(editing_base, user, kind, rid)
         data = forms.apply_form(KINDS[kind], base, found[2], form, action)
         if action.startswith(("add:", "remove:")):
             return await edit_page(request, kind, rid, slug, data, draft, {}, reason, day=day)
@@ -257,8 +285,6 @@ def make_app(settings: Settings) -> web.Application:
             shown = await asyncio.to_thread(workspace.preview, draft.kind, draft.record, day)
         except Invalid as error:
             shown, problems = [], [p.msg for p in error.problems]
-        from bot.staff.workspace import yaml_diff
-
         diff = yaml_diff(draft.kind, current, draft.record, "đang dùng", "bản nháp")
         return await page(request, "draft.html", {
             "draft": draft, "preview": shown, "diff": diff, "day": day.isoformat(), "problems": problems,
@@ -268,8 +294,9 @@ def make_app(settings: Settings) -> web.Application:
     @routes.post("/ban-nhap/{n:\\d+}/xuat-ban")
     async def publish(request: web.Request) -> web.Response:
         number = int(request.match_info["n"])
+        seen = str((await request.post()).get("seen", ""))
         try:
-            await asyncio.to_thread(workspace.publish, request["user"], number)
+            await asyncio.to_thread(workspace.publish, request["user"], number, seen)
         except (Conflict, Invalid) as error:
             await flash(request, str(error))
             raise web.HTTPSeeOther(f"/ban-nhap/{number}")
@@ -303,7 +330,11 @@ def make_app(settings: Settings) -> web.Application:
             version = int(str(form.get("version", "")))
         except ValueError:
             raise web.HTTPBadRequest(text="version")
-        await asyncio.to_thread(workspace.rollback, request["user"], kind, rid, version, str(form.get("reason", "")))
+        try:
+            await asyncio.to_thread(workspace.rollback, request["user"], kind, rid, version, str(form.get("reason", "")))
+        except Invalid as error:
+            await flash(request, "Dạ, chưa khôi phục được: " + "; ".join(p.msg for p in error.problems))
+            raise web.HTTPSeeOther(f"/lich-su/{SLUG_OF[kind]}/{rid}")
         await flash(request, f"Đã khôi phục phiên bản {version} (ghi thành một phiên bản mới).")
         raise web.HTTPSeeOther(f"/lich-su/{SLUG_OF[kind]}/{rid}")
 
@@ -347,6 +378,9 @@ def make_app(settings: Settings) -> web.Application:
         except Invalid as error:
             return await page(request, "transfer.html", {"formats": FORMATS,
                                                          "problems": [p.msg for p in error.problems]}, 422)
+        for old in uploads.iterdir():  # uploads never applied: gone after an hour
+            if time.time() - old.stat().st_mtime > 3600:
+                old.unlink(missing_ok=True)
         token = secrets.token_urlsafe(16)
         (uploads / token).write_bytes(data)
         session = await get_session(request)
@@ -371,7 +405,7 @@ def make_app(settings: Settings) -> web.Application:
                                                          "problems": [p.msg for p in error.problems]}, 422)
         finally:
             session.pop("upload", None)
-        path.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
         count = len(plan.changes.added) + len(plan.changes.changed)
         await flash(request, f"Đã tạo {len(made)} bản nháp chờ duyệt." if made else f"Đã nhập {count} bản ghi.")
         raise web.HTTPSeeOther("/ban-nhap" if made else "/nhat-ky")
@@ -391,8 +425,9 @@ def make_app(settings: Settings) -> web.Application:
             await asyncio.to_thread(accounts.add_user, str(form.get("email", "")), str(form.get("name", "")),
                                     Role(str(form.get("role", "editor"))), str(form.get("password", "")))
         except (AccountError, ValueError) as error:
+            message = str(error) if isinstance(error, AccountError) else "Dạ, vai trò không hợp lệ."
             return await page(request, "users.html", {"users": accounts.users(), "roles": Role,
-                                                      "error": str(error)}, 422)
+                                                      "error": message}, 422)
         await flash(request, "Đã tạo tài khoản.")
         raise web.HTTPSeeOther("/nguoi-dung")
 
@@ -401,13 +436,18 @@ def make_app(settings: Settings) -> web.Application:
         workspace.require(request["user"], Permission.users)
         form = await request.post()
         uid = int(request.match_info["uid"])
-        if "role" in form:
-            await asyncio.to_thread(accounts.set_role, uid, Role(str(form["role"])))
-        if "active" in form:
-            await asyncio.to_thread(accounts.set_active, uid, form["active"] == "1")
         token = None
-        if form.get("token"):
-            token = await asyncio.to_thread(accounts.issue_token, uid, "trang quản trị")
+        try:
+            if "role" in form:
+                await asyncio.to_thread(accounts.set_role, uid, Role(str(form["role"])))
+            if "active" in form:
+                await asyncio.to_thread(accounts.set_active, uid, form["active"] == "1")
+            if form.get("token"):
+                token = await asyncio.to_thread(accounts.issue_token, uid, "trang quản trị")
+        except (AccountError, ValueError) as error:
+            message = str(error) if isinstance(error, AccountError) else "Dạ, vai trò không hợp lệ."
+            return await page(request, "users.html", {"users": accounts.users(), "roles": Role,
+                                                      "error": message}, 422)
         if token:
             return await page(request, "users.html", {"users": accounts.users(), "roles": Role, "token": token})
         await flash(request, "Đã cập nhật tài khoản.")
@@ -440,9 +480,10 @@ def make_app(settings: Settings) -> web.Application:
             return await handler(request)
         uid = session.get("uid")
         user = await asyncio.to_thread(accounts.get, uid) if isinstance(uid, int) else None
-        if user is None or not user.active:
+        if user is None or not user.active or session.get("epoch") != user.session_epoch:
             session.pop("uid", None)
-            raise web.HTTPSeeOther(f"/dang-nhap?tiep={path}")
+            target = request.path_qs if request.method == "GET" else "/"
+            raise web.HTTPSeeOther("/dang-nhap?" + urllib.parse.urlencode({"tiep": target}))
         request["user"] = user
         try:
             return await handler(request)
@@ -462,7 +503,7 @@ def make_app(settings: Settings) -> web.Application:
         if scheme.lower() != "bearer" or not token.strip():
             return None
         token = token.strip()
-        if settings.staff_api_token and hmac.compare_digest(token, settings.staff_api_token):
+        if settings.staff_api_token and hmac.compare_digest(token.encode(), settings.staff_api_token.encode()):
             return API_ADMIN
         return accounts.user_for_token(token)
 
@@ -491,14 +532,20 @@ def make_app(settings: Settings) -> web.Application:
 
 
 STAFF_WEB = Path(__file__).resolve().parents[2] / "web" / "staff"
-LABELS: Dict[str, str] = {}
+SAFE_NEXT = re.compile(r"^/[A-Za-z0-9\-_/.~%]*(\?[A-Za-z0-9\-_/.~%=&+]*)?$")
 
 
 def _date(text: str) -> Optional[dt.date]:
+    """A date typed in a page's field; a bad one is ignored (the default applies)."""
     try:
-        return dt.date.fromisoformat(text.strip()) if text and text.strip() else None
+        return parse_day(text)
     except ValueError:
         return None
+
+
+def safe_next(target: str) -> str:
+    """Where to go after login: a path on this site only."""
+    return target if SAFE_NEXT.match(target or "") and not target.startswith("//") else "/"
 
 
 def serve(settings: Settings) -> None:

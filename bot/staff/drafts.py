@@ -1,14 +1,17 @@
 """Drafts: an editor's proposed version of a record, waiting for a reviewer.
 
-There is at most one open draft per record; later edits by any editor go
-into it.  A draft remembers the record's revision it started from, so
+There is at most one open draft per record (a unique index makes sure);
+later edits by any editor go into it, and every editor is named among its
+authors.  A draft remembers the record's revision it was made from, so
 publishing a draft that another change has overtaken is refused instead of
-silently undoing that change.
+silently undoing that change; its `fingerprint` lets a reviewer's "publish"
+refer to exactly the content they saw.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import List, Optional
 
@@ -16,7 +19,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 
 from bot.catalogue.models import KINDS
-from bot.db import connect
+from bot.db import connect, utc_now
 from bot.db.schema import drafts
 
 OPEN = "open"
@@ -39,9 +42,15 @@ class Draft:
     reviewed_by: Optional[str]
     reviewed_at: Optional[dt.datetime]
 
+    @property
+    def authors(self) -> List[str]:
+        return [a.strip() for a in self.author.split(",") if a.strip()]
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the content or its authors change."""
+        return hashlib.sha256(f"{self.author}\n{self.record.json()}".encode()).hexdigest()[:16]
+
 
 
 def _draft(row) -> Draft:
@@ -56,15 +65,25 @@ class Drafts:
         self.engine = connect(database_url)
 
     def save(self, kind: str, record_id: str, record: BaseModel, base_revision: int, author: str, reason: str) -> int:
-        """Create the record's open draft, or replace the content of the one there is."""
+        """Create the record's open draft, or replace the content of the one there is
+        (its authors then include `author`; `base_revision` is what the content was made from)."""
+        try:
+            return self._save(kind, record_id, record, base_revision, author, reason)
+        except sa.exc.IntegrityError:  # another editor created it at the same moment: add to theirs
+            return self._save(kind, record_id, record, base_revision, author, reason)
+
+    def _save(self, kind: str, record_id: str, record: BaseModel, base_revision: int, author: str,
+              reason: str) -> int:
         document = record.json(ensure_ascii=False)
-        now = _now()
+        now = utc_now()
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(drafts.c.id).where(
+            row = conn.execute(sa.select(drafts.c.id, drafts.c.author).where(
                 drafts.c.kind == kind, drafts.c.record_id == record_id, drafts.c.status == OPEN)).first()
             if row:
+                authors = [a.strip() for a in row.author.split(",")]
                 conn.execute(drafts.update().where(drafts.c.id == row.id).values(
-                    document=document, author=author, reason=reason, updated_at=now))
+                    document=document, author=", ".join(authors + ([author] if author not in authors else [])),
+                    reason=reason, updated_at=now, base_revision=base_revision))
                 return row.id
             return conn.execute(drafts.insert().values(
                 kind=kind, record_id=record_id, base_revision=base_revision, document=document, author=author,
@@ -92,4 +111,4 @@ class Drafts:
     def close(self, draft_id: int, status: str, reviewer: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(drafts.update().where(drafts.c.id == draft_id, drafts.c.status == OPEN).values(
-                status=status, reviewed_by=reviewer, reviewed_at=_now()))
+                status=status, reviewed_by=reviewer, reviewed_at=utc_now()))

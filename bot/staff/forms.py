@@ -18,7 +18,6 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from pydantic import BaseModel
 from pydantic.fields import SHAPE_DICT, SHAPE_LIST, SHAPE_MAPPING, SHAPE_SINGLETON, ModelField
 
-from bot.catalogue.files import plain
 from bot.catalogue.models import Provenance
 
 #: fields of str shown as a multi-line box
@@ -175,11 +174,6 @@ def _find(items: List[Widget], name: str) -> Optional[Widget]:
 
 
 # -- reading a submitted form back --------------------------------------------
-
-
-def record_data(record: BaseModel) -> Dict[str, Any]:
-    """The record as plain data, the way the forms hold it."""
-    return plain(record)
 
 
 def apply_form(model: type, base: Dict[str, Any], names: Sequence[str], form: Mapping[str, str],

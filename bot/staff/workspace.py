@@ -10,10 +10,13 @@ record models and the catalogue-wide checks of `bot.catalogue.files`.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import difflib
 import io
+import re
 import zipfile
+from string import Formatter
 from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple
@@ -81,18 +84,86 @@ class ImportPlan:
     problems: List[str] = field(default_factory=list)
 
 
+def parse_day(text: Optional[str]) -> Optional[dt.date]:
+    """YYYY-MM-DD, or None when empty; ValueError when it is not a date."""
+    return dt.date.fromisoformat(text.strip()) if text and text.strip() else None
+
+
 def location(loc: Tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc if part != "__root__")
 
 
+#: pydantic error types -> what staff read beside the field
+MESSAGES = {
+    "value_error.missing": "cần nhập",
+    "type_error.none.not_allowed": "cần nhập",
+    "type_error.integer": "phải là số nguyên",
+    "value_error.number.not_ge": "không được âm",
+    "value_error.number.not_le": "lớn quá mức cho phép",
+    "value_error.date": "ngày không hợp lệ (dạng YYYY-MM-DD)",
+    "type_error.date": "ngày không hợp lệ (dạng YYYY-MM-DD)",
+    "type_error.enum": "chọn một giá trị trong danh sách",
+    "value_error.list.min_items": "cần ít nhất một mục",
+    "value_error.str.regex": "chỉ dùng chữ thường không dấu, số và dấu gạch dưới",
+    "value_error.extra": "trường không có trong mẫu",
+}
+
+
+def _message(error: dict) -> str:
+    kind = error.get("type", "")
+    if kind.startswith("value_error.url"):
+        return "địa chỉ web không hợp lệ (bắt đầu bằng https://)"
+    return MESSAGES.get(kind, error["msg"])
+
+
 def _problems(error: ValidationError) -> List[Problem]:
-    return [Problem(location(e["loc"]), e["msg"]) for e in error.errors()]
+    return [Problem(location(e["loc"]), _message(e)) for e in error.errors()]
+
+
+def placeholders(phrase: str) -> set:
+    """The {names} a phrase fills in ("{hotline}", "{service}")."""
+    try:
+        return {name.split(".")[0].split("[")[0] for _, name, _, _ in Formatter().parse(phrase) if name}
+    except ValueError:  # an unmatched brace
+        return {"{"}
+
+
+def placeholder_problems(current: Optional[Phrasebook], proposed: Phrasebook) -> List[Problem]:
+    """Phrases that use a {name} the bot does not fill there: the same key's
+    live phrase tells which names are filled in ({portal} and {hotline} always are)."""
+    problems = []
+    for section in ("aspects", "templates", "fees", "messages", "groups", "intent_labels", "dialogue", "conditions"):
+        old: Dict[str, str] = getattr(current, section, {}) if current else {}
+        for key, phrase in getattr(proposed, section).items():
+            allowed = {"portal", "hotline"} | (placeholders(old[key]) if key in old else set())
+            unknown = placeholders(phrase) - allowed
+            if unknown:
+                names = ", ".join("{" + n + "}" if n != "{" else "dấu { hoặc } lẻ" for n in sorted(unknown))
+                problems.append(Problem(f"{section}.{key}", f"không dùng được {names} ở câu này"))
+    for name, phrase in (("welcome.text", proposed.welcome.text), ("welcome.greet", proposed.welcome.greet)):
+        unknown = placeholders(phrase) - {"portal", "hotline"}
+        if unknown:
+            problems.append(Problem(name, "chỉ dùng được {portal} và {hotline} ở đây"))
+    return problems
+
+
+CATALOGUE_MESSAGES = [  # the catalogue-wide checks' messages, for staff
+    (re.compile(r"'(.+)' is also an alias of '(.+)'"), "'{0}' đã là tên gọi của thủ tục '{1}'"),
+    (re.compile(r"condition '(.+)' is not in the phrasebook's conditions"),
+     "điều kiện '{0}' chưa có trong phần Điều kiện của lời thoại"),
+]
 
 
 def _catalogue_problem(message: str) -> Problem:
     """'<id>: <field>: <what>' from the catalogue-wide checks."""
     parts = message.split(": ", 2)
-    return Problem(parts[1], parts[2]) if len(parts) == 3 else Problem("", message)
+    if len(parts) != 3:
+        return Problem("", message)
+    for pattern, vietnamese in CATALOGUE_MESSAGES:
+        found = pattern.search(parts[2])
+        if found:
+            return Problem(parts[1], vietnamese.format(*found.groups()))
+    return Problem(parts[1], parts[2])
 
 
 def yaml_diff(kind: str, before: Optional[BaseModel], after: Optional[BaseModel], old: str, new: str) -> str:
@@ -142,7 +213,11 @@ class Workspace:
         problems = [p for p in catalogue_problems(records) if kind != "service" or p.startswith(f"{rid}: ")]
         if problems:
             raise Invalid([_catalogue_problem(p) for p in problems])
-        self.preview(kind, record)
+        if kind == "phrases":
+            wrong = placeholder_problems(self.store.get("phrases", PHRASEBOOK_ID), record)  # type: ignore[arg-type]
+            if wrong:
+                raise Invalid(wrong)
+        self.preview(kind, record, aspects=tuple(Aspect))  # what the bot cannot render is refused here
         return record
 
     def submit(self, user: User, kind: str, rid: str, data: Any, reason: str) -> Outcome:
@@ -151,12 +226,8 @@ class Workspace:
         if not reason.strip():
             raise Invalid([Problem("reason", "cần ghi lý do thay đổi")])
         record = self.validate(kind, rid, data)
-        if user.can(Permission.publish):
-            open_draft = self.drafts.open_for(kind, rid)
-            revision = self._put(kind, record, user.email, reason)
-            if open_draft:
-                self.drafts.close(open_draft.id, DISCARDED, user.email)
-            return Outcome(True, revision=revision)
+        if user.can(Permission.publish):  # an open draft stays for its reviewer (it is now stale)
+            return Outcome(True, revision=self._put(kind, record, user.email, reason))
         draft_id = self.drafts.save(kind, rid, record, self.store.revision(kind, rid), user.email, reason)
         return Outcome(False, draft_id=draft_id)
 
@@ -173,12 +244,16 @@ class Workspace:
             raise NotFound(f"draft {draft_id}")
         return found
 
-    def publish(self, user: User, draft_id: int) -> Optional[int]:
+    def publish(self, user: User, draft_id: int, seen: Optional[str] = None) -> Optional[int]:
+        """Publish a draft; `seen` is the fingerprint of the content the reviewer
+        looked at, so content changed since is not published unseen."""
         self.require(user, Permission.publish)
         draft = self.draft(user, draft_id)
         if draft.status != "open":
             raise Conflict("Dạ, bản nháp này đã được xử lý rồi ạ.")
-        if draft.author == user.email:
+        if seen is not None and seen != draft.fingerprint:
+            raise Conflict("Dạ, bản nháp vừa được sửa sau khi anh/chị xem. Vui lòng xem lại trước khi xuất bản.")
+        if user.email in draft.authors:
             raise Forbidden("Dạ, người soạn không tự duyệt bản nháp của mình; cần một người duyệt khác ạ.")
         if self.store.revision(draft.kind, draft.record_id) != draft.base_revision:
             raise Conflict("Dạ, bản ghi đã được thay đổi sau khi soạn nháp. Cần soạn lại từ phiên bản mới nhất ạ.")
@@ -227,17 +302,18 @@ class Workspace:
 
     # -- preview -----------------------------------------------------------------
 
-    def preview(self, kind: str, proposed: BaseModel, day: Optional[dt.date] = None) -> List[PreviewItem]:
+    def preview(self, kind: str, proposed: BaseModel, day: Optional[dt.date] = None,
+                aspects: Tuple[Aspect, ...] = PREVIEW_ASPECTS) -> List[PreviewItem]:
         """The bot's answers from the proposed record beside today's, for `day`.
 
         A record the bot cannot render (a phrase with an unknown {placeholder})
         is Invalid: it is refused before it reaches a citizen."""
         try:
-            return self._preview(kind, proposed, day or self.today())
+            return self._preview(kind, proposed, day or self.today(), aspects)
         except (KeyError, IndexError, ValueError, AttributeError) as error:
             raise Invalid([Problem("", f"câu trả lời không hiển thị được ({type(error).__name__}: {error})")]) from error
 
-    def _preview(self, kind: str, proposed: BaseModel, day: dt.date) -> List[PreviewItem]:
+    def _preview(self, kind: str, proposed: BaseModel, day: dt.date, aspects: Tuple[Aspect, ...]) -> List[PreviewItem]:
         current = self.store.get(kind, record_id(kind, proposed))
         phrases = self.store.get("phrases", PHRASEBOOK_ID)
         if kind == "service":
@@ -245,7 +321,7 @@ class Workspace:
             return [
                 PreviewItem(phrases.aspects[a.value], now.render(current, a) if current else None,  # type: ignore
                             now.render(proposed, a))  # type: ignore[arg-type]
-                for a in PREVIEW_ASPECTS
+                for a in aspects
             ]
         if kind == "faq":
             renderer = Renderer(Phrases(phrases), day)  # type: ignore[arg-type]
@@ -292,6 +368,8 @@ class Workspace:
     @staticmethod
     def read_upload(fmt: str, data: bytes, kind: str = "service") -> Dict[Key, BaseModel]:
         """Records in an uploaded file; Invalid names the sheet, row and column (or file and field)."""
+        if fmt in ("yaml", "xlsx"):
+            check_archive(data)
         try:
             if fmt == "yaml":
                 return import_yaml(data)
@@ -301,7 +379,9 @@ class Workspace:
                 return tables.import_csv(kind, data)
         except tables.TableError as error:
             raise Invalid([Problem("", str(p)) for p in error.problems]) from error
-        except CatalogueError as error:
+        except (CatalogueError, csv.Error) as error:
+            raise Invalid([Problem("", str(error))]) from error
+        except ValueError as error:  # e.g. a table of a kind that has none
             raise Invalid([Problem("", str(error))]) from error
         raise NotFound(fmt)
 
@@ -332,6 +412,20 @@ class Workspace:
             for k, rid in keys
         ]
         return plan, made
+
+
+MAX_ARCHIVE_ENTRIES = 2000
+MAX_ARCHIVE_BYTES = 50 * 1024 * 1024  # unpacked: the whole catalogue is a few MB
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse a zip (YAML export or XLSX) that unpacks to far more than a catalogue."""
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except zipfile.BadZipFile as error:
+        raise Invalid([Problem("", "tệp không phải .zip/.xlsx hợp lệ")]) from error
+    if len(entries) > MAX_ARCHIVE_ENTRIES or sum(e.file_size for e in entries) > MAX_ARCHIVE_BYTES:
+        raise Invalid([Problem("", "tệp quá lớn so với một danh mục thủ tục")])
 
 
 def export_yaml(records: Dict[Key, BaseModel]) -> bytes:

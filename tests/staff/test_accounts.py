@@ -75,3 +75,26 @@ def test_roles_grant_what_the_issue_says():
     assert Permission.publish in Role.reviewer.permissions and Permission.edit not in Role.reviewer.permissions
     assert Role.analyst.permissions == {Permission.read}
     assert Role.admin.permissions == set(Permission)
+
+
+def test_the_last_active_admin_cannot_be_demoted_or_disabled(accounts):
+    admin = accounts.add_user("admin@tinh.gov.vn", "A", Role.admin, "mat-khau-dai-1")
+    with pytest.raises(AccountError):
+        accounts.set_role(admin.id, Role.editor)
+    with pytest.raises(AccountError):
+        accounts.set_active(admin.id, False)
+    other = accounts.add_user("admin2@tinh.gov.vn", "B", Role.admin, "mat-khau-dai-2")
+    accounts.set_role(admin.id, Role.editor)
+    with pytest.raises(AccountError):
+        accounts.set_active(other.id, False)
+    with pytest.raises(AccountError):
+        accounts.issue_token(999, "no such user")
+
+
+def test_logout_and_a_new_password_end_earlier_sessions(accounts):
+    user = accounts.add_user("a@tinh.gov.vn", "A", Role.editor, "mat-khau-dai-1")
+    start = accounts.get(user.id).session_epoch
+    accounts.end_sessions(user.id)
+    accounts.set_password(user.id, "mat-khau-moi-12")
+    assert accounts.get(user.id).session_epoch == start + 2
+    assert accounts.authenticate("a@tinh.gov.vn", "mat-khau-moi-12").id == user.id

@@ -57,7 +57,7 @@ def test_edit_publish_see_it_in_the_widget_and_roll_back(browser, page, staff_st
     editor.locator("textarea[name='processing_time.text']").fill(NEW_TIME)
     editor.get_by_label("Lý do thay đổi (bắt buộc)").fill("Cập nhật thời gian theo văn bản mới")
     editor.get_by_role("button", name="Xem trước câu trả lời").click()
-    preview = editor.get_by_label("Xem trước")
+    preview = editor.get_by_role("region", name="Xem trước", exact=True)
     expect(preview.locator("pre.proposed").nth(2)).to_contain_text(NEW_TIME)
     expect(preview.locator("pre.current").nth(2)).not_to_contain_text(NEW_TIME)
     editor.get_by_role("button", name="Lưu bản nháp").click()
@@ -72,7 +72,7 @@ def test_edit_publish_see_it_in_the_widget_and_roll_back(browser, page, staff_st
 
     reviewer = login(browser, staff_stack, account(staff_stack, "reviewer"))
     reviewer.goto(draft_url)
-    expect(reviewer.get_by_label("Xem trước")).to_contain_text(NEW_TIME)
+    expect(reviewer.get_by_role("region", name="Xem trước", exact=True)).to_contain_text(NEW_TIME)
     reviewer.get_by_role("button", name="Xuất bản").click()
     expect(reviewer.locator(".flash")).to_contain_text("Đã xuất bản")
     assert widget_answer(page, question, True, NEW_TIME)
@@ -121,3 +121,28 @@ def test_a_post_without_the_csrf_token_is_refused(browser, staff_stack):
     assert "không hợp lệ" in response.text()
     assert editor.context.request.get(staff_url(staff_stack, "/ban-nhap")).text().count("giả mạo") == \
         before.count("giả mạo") == 0
+
+
+def test_enter_in_a_field_previews_and_never_removes_a_list_item(browser, staff_stack):
+    editor = login(browser, staff_stack, account(staff_stack, "editor"))
+    editor.goto(staff_url(staff_stack, f"/dich-vu/{PASSPORT}/sua/ten-goi"))
+    aliases = editor.locator("fieldset.list").first.locator(":scope > .item")
+    count = aliases.count()
+    editor.locator("input[name='short_name']").press("Enter")
+    expect(editor.get_by_role("region", name="Xem trước", exact=True)).to_be_visible()
+    assert aliases.count() == count
+
+
+def test_login_stays_on_site_and_logout_ends_a_copied_session(browser, staff_stack):
+    context = browser.new_context()
+    form = context.request.get(staff_url(staff_stack, "/dang-nhap")).text()
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', form).group(1)
+    response = context.request.post(staff_url(staff_stack, "/dang-nhap"), max_redirects=0, form={
+        "_csrf": csrf, "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD, "next": "/\t/evil.example"})
+    assert response.status == 303 and response.headers["location"] == "/"
+    copied = browser.new_context(storage_state=context.storage_state())
+    assert "Đăng xuất" in copied.request.get(staff_url(staff_stack, "/")).text()
+    home = context.request.get(staff_url(staff_stack, "/")).text()
+    csrf = re.search(r'name="_csrf" value="([^"]+)"', home).group(1)
+    context.request.post(staff_url(staff_stack, "/dang-xuat"), form={"_csrf": csrf})
+    assert "Đăng xuất" not in copied.request.get(staff_url(staff_stack, "/")).text()

@@ -3,6 +3,7 @@ trip unchanged, lists grow and shrink, and errors land beside their field."""
 
 import pytest
 
+from bot.catalogue.files import plain
 from bot.catalogue.models import KINDS
 from bot.staff import forms
 from tests.support import seed
@@ -32,7 +33,7 @@ def submitted(items):
 def test_every_part_round_trips_unchanged(key):
     kind, _ = key
     record = seed()[key]
-    data = forms.record_data(record)
+    data = plain(record)
     for _, _, names in forms.PARTS[kind]:
         items = forms.widgets(KINDS[kind], data, names, {})
         data = forms.apply_form(KINDS[kind], data, names, submitted(items))
@@ -41,7 +42,7 @@ def test_every_part_round_trips_unchanged(key):
 
 def test_a_changed_field_changes_only_that_field():
     record = seed()[("service", "cap_ho_chieu_pho_thong")]
-    data = forms.record_data(record)
+    data = plain(record)
     names = forms.part("service", "thoi-gian")[2]
     form = submitted(forms.widgets(KINDS["service"], data, names, {}))
     form["processing_time.text"] = "Không quá 5 ngày làm việc."
@@ -52,7 +53,7 @@ def test_a_changed_field_changes_only_that_field():
 
 def test_add_and_remove_list_items():
     record = seed()[("service", "cap_ho_chieu_pho_thong")]
-    data = forms.record_data(record)
+    data = plain(record)
     names = forms.part("service", "thoi-gian")[2]
     form = submitted(forms.widgets(KINDS["service"], data, names, {}))
     count = len(record.processing_time.sources)
@@ -63,7 +64,7 @@ def test_add_and_remove_list_items():
 
 
 def test_errors_are_placed_beside_their_field():
-    data = forms.record_data(seed()[("service", "cap_ho_chieu_pho_thong")])
+    data = plain(seed()[("service", "cap_ho_chieu_pho_thong")])
     names = forms.part("service", "le-phi")[2]
     items = forms.widgets(KINDS["service"], data, names, {"checked": "Ngày kiểm tra"})
     left = forms.attach_errors(items, {"fees.checked": "invalid date format", "nowhere": "x"})

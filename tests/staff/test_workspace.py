@@ -113,3 +113,64 @@ def test_an_editors_import_becomes_drafts_and_an_admins_is_applied(workspace):
     plan, made = workspace.apply_import(ADMIN, incoming, "bảng tính")
     assert made == [] and workspace.store.get("service", PASSPORT).processing_time.text == "5 ngày"
     assert workspace.plan_import(ADMIN, incoming).changes.empty
+
+
+def test_a_reviewer_publishes_only_the_content_they_saw(workspace):
+    draft = workspace.submit(EDITOR, "service", PASSPORT, with_time(workspace, "3 ngày"), "a").draft_id
+    seen = workspace.draft(REVIEWER, draft).fingerprint
+    other = User(5, "editor2@tinh.gov.vn", "Biên tập 2", Role.editor, True)
+    workspace.submit(other, "service", PASSPORT, with_time(workspace, "NỘI DUNG CHƯA DUYỆT"), "b")
+    with pytest.raises(Conflict):
+        workspace.publish(REVIEWER, draft, seen)
+    assert workspace.draft(REVIEWER, draft).authors == ["editor@tinh.gov.vn", "editor2@tinh.gov.vn"]
+    workspace.publish(REVIEWER, draft, workspace.draft(REVIEWER, draft).fingerprint)
+    assert workspace.store.get("service", PASSPORT).processing_time.text == "NỘI DUNG CHƯA DUYỆT"
+    assert workspace.history(ANALYST, "service", PASSPORT)[-1].author == \
+        "editor@tinh.gov.vn, editor2@tinh.gov.vn (duyệt: reviewer@tinh.gov.vn)"
+
+
+def test_an_admins_edit_leaves_an_editors_draft_unpublished(workspace):
+    draft = workspace.submit(EDITOR, "service", PASSPORT, with_time(workspace, "bản nháp"), "a").draft_id
+    workspace.submit(ADMIN, "service", PASSPORT, with_time(workspace, "của quản trị"), "b")
+    assert workspace.store.get("service", PASSPORT).processing_time.text == "của quản trị"
+    assert workspace.draft(REVIEWER, draft).status == "open"  # still there, now stale
+    with pytest.raises(Conflict):
+        workspace.publish(REVIEWER, draft)
+    # the editor saves again from the newest version: the draft is current again
+    workspace.submit(EDITOR, "service", PASSPORT, with_time(workspace, "bản nháp mới"), "c")
+    workspace.publish(REVIEWER, draft)
+    assert workspace.store.get("service", PASSPORT).processing_time.text == "bản nháp mới"
+
+
+def test_every_phrase_is_checked_for_placeholders_the_bot_does_not_fill(workspace):
+    book = workspace.store.get("phrases", "replies")
+    broken = book.copy(update={"dialogue": {**book.dialogue, "goodbye": "Chào {ten_nguoi_dan} ạ"}})
+    with pytest.raises(Invalid) as raised:
+        workspace.submit(ADMIN, "phrases", "replies", broken, "lỗi")
+    assert raised.value.problems[0].loc == "dialogue.goodbye"
+    unbalanced = book.copy(update={"templates": {**book.templates, "unknown": "Dạ, {service chưa có ạ"}})
+    with pytest.raises(Invalid):
+        workspace.submit(ADMIN, "phrases", "replies", unbalanced, "lỗi")
+
+
+def test_errors_beside_fields_are_in_vietnamese(workspace):
+    data = workspace.store.get("service", PASSPORT).dict()
+    data["fees"]["items"][0]["standard"][0]["amount"] = "hai trăm"
+    data["processing_time"]["checked"] = "hôm qua"
+    with pytest.raises(Invalid) as raised:
+        workspace.submit(ADMIN, "service", PASSPORT, data, "thử")
+    messages = {p.loc: p.msg for p in raised.value.problems}
+    assert messages["fees.items.0.standard.0.amount"] == "phải là số nguyên"
+    assert messages["processing_time.checked"].startswith("ngày không hợp lệ")
+
+
+def test_a_zip_that_unpacks_to_far_more_than_a_catalogue_is_refused(workspace):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("catalogue/x.yml", b"a" * (60 * 1024 * 1024))
+    with pytest.raises(Invalid):
+        workspace.read_upload("yaml", buffer.getvalue())
+    assert len(buffer.getvalue()) < 200_000
