@@ -70,8 +70,10 @@ def latest_intent(tracker: Tracker) -> Optional[str]:
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply, tracker: Tracker) -> None:
-    """The reply, then its intent, service and kind as a custom message (the
-    web widget attaches them to 👍/👎 feedback; evaluation reads the kind)."""
+    """The reply, then its intent, service, kind and aspect as a custom message
+    (the web widget attaches them to 👍/👎 feedback; evaluation and the
+    analytics projection read them)."""
     dispatcher.utter_message(text=reply.text, buttons=reply.buttons or None)
-    meta = {"intent": latest_intent(tracker), "service": tracker.get_slot("service"), "kind": reply.kind}
+    meta = {"intent": latest_intent(tracker), "service": tracker.get_slot("service"), "kind": reply.kind,
+            "aspect": reply.aspect}
     dispatcher.utter_message(json_message={"data": {"meta": meta}})

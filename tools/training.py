@@ -23,7 +23,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from bot.catalogue.models import FaqEntry, Service, service_names
+from bot.catalogue.models import FaqEntry, IntentExamples, Service, service_names
 from bot.catalogue.server import open_store
 from bot.config import ROOT, Settings
 
@@ -40,8 +40,10 @@ def _examples(lines: List[str]) -> str:
     return "".join(f"- {line}\n" for line in lines)
 
 
-def training_data_from_catalogue(services: Dict[str, Service], faq: Dict[str, FaqEntry]) -> Dict[str, str]:
-    """{file name: Rasa YAML} for the catalogue's part of the training data."""
+def training_data_from_catalogue(services: Dict[str, Service], faq: Dict[str, FaqEntry],
+                                 taught: Optional[Dict[str, IntentExamples]] = None) -> Dict[str, str]:
+    """{file name: Rasa YAML} for the catalogue's part of the training data,
+    with the questions staff taught from the inbox (`taught`)."""
     terms, channels = service_names(services)  # the catalogue service's /names gives the same
     lookups = [{"lookup": f"service:{sid}", "examples": _examples(names)} for sid, names in terms.items()]
     lookups += [{"lookup": f"service_channel:{sid}", "examples": _examples(names)} for sid, names in channels.items()]
@@ -51,6 +53,9 @@ def training_data_from_catalogue(services: Dict[str, Service], faq: Dict[str, Fa
     return {
         "catalogue.yml": header + _dump({"version": "3.1", "nlu": lookups}),
         "faq.yml": header + _dump({"version": "3.1", "nlu": faq_nlu, "responses": responses}),
+        "taught.yml": header + _dump({"version": "3.1", "nlu": [
+            {"intent": intent, "examples": _examples(record.examples)} for intent, record in sorted((taught or {}).items())
+        ]}),
     }
 
 
@@ -70,7 +75,8 @@ def _dump(data) -> str:
 def write_training_data(settings: Settings, out_dir: Path = GENERATED_DIR) -> List[Path]:
     """Write the catalogue's training data; files whose content is unchanged are left alone."""
     store = open_store(settings)
-    files = training_data_from_catalogue(store.all("service"), store.all("faq"))  # type: ignore[arg-type]
+    files = training_data_from_catalogue(store.all("service"), store.all("faq"),  # type: ignore[arg-type]
+                                         store.all("examples"))  # type: ignore[arg-type]
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, text in files.items():

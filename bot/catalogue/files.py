@@ -4,6 +4,7 @@ format, so a province can keep its catalogue in git.
     data/catalogue/<id>.yml   one service
     data/faq/<id>.yml         one FAQ entry (answer, source, example questions)
     data/lang/replies.yml     the phrasebook (the bot's wording)
+    data/examples/<intent>.yml  questions staff taught for an intent (from the inbox)
 
 `dump()` writes the one canonical form of a record, so YAML -> database ->
 YAML gives back the same bytes.  Reading validates against the record schema;
@@ -16,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -29,6 +30,7 @@ Key = Tuple[str, str]
 HEADERS = {
     "service": "# One public service. Every fact has a source and the date it was checked.\n",
     "faq": "# One FAQ entry: the answer (read at run time), its source, and how people ask it.\n",
+    "examples": "# Questions staff taught the bot for this intent; `make train` adds them to the NLU data.\n",
     "phrases": (
         "# The bot's wording around catalogue facts. Keep the {placeholders}.\n"
         "# Facts themselves (fees, documents, times) come only from data/catalogue.\n"
@@ -47,17 +49,22 @@ class Layout:
     catalogue_dir: Path
     faq_dir: Path
     replies_path: Path
+    examples_dir: Optional[Path] = None
 
     @classmethod
     def under(cls, data_dir: Path) -> "Layout":
-        return cls(data_dir / "catalogue", data_dir / "faq", data_dir / "lang" / "replies.yml")
+        return cls(data_dir / "catalogue", data_dir / "faq", data_dir / "lang" / "replies.yml", data_dir / "examples")
 
     def path(self, kind: str, record_id: str) -> Path:
         if kind == "service":
             return self.catalogue_dir / f"{record_id}.yml"
         if kind == "faq":
             return self.faq_dir / f"{record_id}.yml"
-        return self.replies_path
+        if kind == "examples" and self.examples_dir is not None:
+            return self.examples_dir / f"{record_id}.yml"
+        if kind == "phrases":
+            return self.replies_path
+        raise CatalogueError(f"no place for {kind} records in this layout")
 
     def files(self) -> Iterator[Tuple[str, Path]]:
         for path in sorted(self.catalogue_dir.glob("*.yml")):
@@ -66,6 +73,9 @@ class Layout:
             yield "faq", path
         if self.replies_path.exists():
             yield "phrases", self.replies_path
+        if self.examples_dir is not None:
+            for path in sorted(self.examples_dir.glob("*.yml")):
+                yield "examples", path
 
 
 def _problems(error: ValidationError) -> str:

@@ -342,8 +342,22 @@ REQUIRED_PHRASES: Dict[str, List[str]] = {
                  "goodbye", "thank", "out_of_scope", "personal_data"],
 }
 
+class IntentExamples(Record):
+    """Questions staff taught the bot for one intent (from the inbox of
+    missed questions); the next training adds them to the NLU data."""
+
+    id: str = Field(regex=ID_PATTERN)  # the intent, as named in domain.yml
+    examples: List[str] = Field(min_items=1)
+
+    @validator("examples", each_item=True)
+    def _example_not_blank(cls, example: str) -> str:  # noqa: N805
+        if not re.search(r"\w", example):
+            raise ValueError("an example must contain a letter")
+        return example.strip()
+
+
 #: The record type of each kind of catalogue record.
-KINDS = {"service": Service, "faq": FaqEntry, "phrases": Phrasebook}
+KINDS = {"service": Service, "faq": FaqEntry, "phrases": Phrasebook, "examples": IntentExamples}
 PHRASEBOOK_ID = "replies"
 
 

@@ -59,7 +59,8 @@ def test_fee_answer_comes_from_the_catalogue(catalogue_service, catalogue_at):
     text = messages[0]["text"]
     assert "200.000 đồng" in text and "Nguồn: [" in text
     assert messages[1]["custom"] == {
-        "data": {"meta": {"intent": "ask_fee", "service": "cap_ho_chieu_pho_thong", "kind": "answer"}}}
+        "data": {"meta": {"intent": "ask_fee", "service": "cap_ho_chieu_pho_thong", "kind": "answer",
+                          "aspect": "fee"}}}
     assert events == [SlotSet("aspect", "fee")]
 
 
