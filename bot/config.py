@@ -49,6 +49,7 @@ class Settings:
     staff_admin_password: str
     staff_secret_key: str  # signs and encrypts staff sessions ("" = a key generated into var/)
     staff_secure_cookies: bool  # send the session cookie over HTTPS only (set behind TLS)
+    analytics_seconds: float  # how often the staff app brings the analytics and the inbox up to date
     # Answer as if it were this day (tests and evaluation); None: today in Vietnam.
     today: Optional[dt.date] = None
     # How often the Rasa server asks the catalogue for service names added since training.
@@ -97,6 +98,7 @@ class Settings:
             staff_admin_password=_env("STAFF_ADMIN_PASSWORD", ""),
             staff_secret_key=_env("STAFF_SECRET_KEY", ""),
             staff_secure_cookies=_env("STAFF_SECURE_COOKIES", "0") in ("1", "true", "yes"),
+            analytics_seconds=float(_env("ANALYTICS_SECONDS", "60")),
             today=dt.date.fromisoformat(today) if today else None,
             live_names_seconds=float(_env("LIVE_NAMES_SECONDS", "2")),
         )

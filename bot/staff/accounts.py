@@ -34,6 +34,7 @@ class Permission(str, Enum):
     edit = "edit"  # draft changes to the catalogue, FAQ, wording
     publish = "publish"  # make a draft (or a rollback, an import) live
     users = "users"  # manage accounts
+    conversations = "conversations"  # open a (masked) conversation; every viewing is logged
 
 
 class Role(str, Enum):
@@ -53,8 +54,8 @@ class Role(str, Enum):
 
 ROLE_PERMISSIONS = {
     Role.editor: frozenset({Permission.read, Permission.edit}),
-    Role.reviewer: frozenset({Permission.read, Permission.publish}),
-    Role.analyst: frozenset({Permission.read}),
+    Role.reviewer: frozenset({Permission.read, Permission.publish, Permission.conversations}),
+    Role.analyst: frozenset({Permission.read, Permission.conversations}),
     Role.admin: frozenset(Permission),
 }
 ROLE_LABELS = {

@@ -11,6 +11,12 @@ POST /api/{services|faq|phrases}/{id}/rollback        {"version": N, "reason": "
 GET  /api/drafts                                      open drafts
 POST /api/drafts/{n}/publish | /api/drafts/{n}/discard
 GET  /api/audit?author=&since=&until=                 changes across records
+GET  /api/inbox?status=open|assigned|out_of_scope|dismissed   grouped missed questions
+POST /api/inbox/{n}/assign                            {"intent": …} | {"faq": …} | {"alias": …, "service": …}
+                                                      | {"out_of_scope": true} | {"dismiss": true}, with "reason"
+GET  /api/conversations/{id}                          the masked conversation (the viewing is logged)
+GET  /api/stats?from=&to=&by=day|week                 the dashboard's numbers
+POST /api/analytics/update                            bring the analytics and the inbox up to date now
 GET  /api/export?format=yaml|csv|xlsx[&kind=service|faq]
 POST /api/import?format=yaml|csv|xlsx&dry_run=1|0[&kind=…][&reason=…]   the file as the body
 """
@@ -25,13 +31,18 @@ from typing import Any, Optional
 from aiohttp import web
 
 from bot.catalogue.files import plain
+from bot.analytics import stats
+from bot.analytics.projection import Projection
+from bot.analytics.stats import parse_range
+from bot.replies.render import today_in_vietnam
 from bot.staff.accounts import Permission
 from bot.staff.drafts import Draft
+from bot.staff.inbox import STATUSES, Inbox, Item
 from bot.staff.workspace import FORMATS, Conflict, Forbidden, ImportPlan, Invalid, NotFound, Workspace, parse_day
 
 logger = logging.getLogger(__name__)
 
-COLLECTIONS = {"services": "service", "faq": "faq", "phrases": "phrases"}
+COLLECTIONS = {"services": "service", "faq": "faq", "phrases": "phrases", "examples": "examples"}
 
 
 def _error(status: int, error: str, **extra: Any) -> web.Response:
@@ -63,7 +74,14 @@ def _plan(plan: ImportPlan) -> dict:
     }
 
 
-def add_routes(app: web.Application, workspace: Workspace) -> None:
+def _item(item: Item) -> dict:
+    return {"id": item.id, "text": item.text, "reasons": item.reasons, "count": item.count,
+            "first_seen": item.first_seen, "last_seen": item.last_seen, "conversation_id": item.conversation_id,
+            "event_id": item.event_id, "comment": item.comment, "status": item.status,
+            "resolution": item.resolution, "resolved_by": item.resolved_by}
+
+
+def add_routes(app: web.Application, workspace: Workspace, inbox: Inbox, projection: Projection) -> None:
     routes = web.RouteTableDef()
 
     def collection(request: web.Request) -> str:
@@ -82,7 +100,7 @@ def add_routes(app: web.Application, workspace: Workspace) -> None:
                                      content_type="application/json")
         return data
 
-    @routes.get("/api/{collection:services|faq|phrases}")
+    @routes.get("/api/{collection:services|faq|phrases|examples}")
     async def list_records(request: web.Request) -> web.Response:
         kind = collection(request)
         records = await asyncio.to_thread(workspace.records, request["user"], kind)
@@ -92,13 +110,13 @@ def add_routes(app: web.Application, workspace: Workspace) -> None:
             for rid, r in records.items()
         ])
 
-    @routes.get("/api/{collection:services|faq|phrases}/{id}")
+    @routes.get("/api/{collection:services|faq|phrases|examples}/{id}")
     async def get_record(request: web.Request) -> web.Response:
         kind = collection(request)
         record = await asyncio.to_thread(workspace.record, request["user"], kind, request.match_info["id"])
         return _ok({"record": plain(record), "revision": workspace.store.revision(kind, request.match_info["id"])})
 
-    @routes.put("/api/{collection:services|faq|phrases}/{id}")
+    @routes.put("/api/{collection:services|faq|phrases|examples}/{id}")
     async def put_record(request: web.Request) -> web.Response:
         kind, rid = collection(request), request.match_info["id"]
         data = await body(request)
@@ -108,7 +126,7 @@ def add_routes(app: web.Application, workspace: Workspace) -> None:
             return _ok({"published": True, "revision": outcome.revision})
         return _ok({"published": False, "draft": outcome.draft_id}, status=202)
 
-    @routes.get("/api/{collection:services|faq|phrases}/{id}/history")
+    @routes.get("/api/{collection:services|faq|phrases|examples}/{id}/history")
     async def history(request: web.Request) -> web.Response:
         kind, rid = collection(request), request.match_info["id"]
         versions = await asyncio.to_thread(workspace.history, request["user"], kind, rid)
@@ -117,7 +135,7 @@ def add_routes(app: web.Application, workspace: Workspace) -> None:
         return _ok([{"version": v.revision, "author": v.author, "reason": v.reason, "at": v.created_at,
                      "diff": workspace.revision_diff(v)} for v in versions])
 
-    @routes.post("/api/{collection:services|faq|phrases}/{id}/rollback")
+    @routes.post("/api/{collection:services|faq|phrases|examples}/{id}/rollback")
     async def rollback(request: web.Request) -> web.Response:
         kind, rid = collection(request), request.match_info["id"]
         data = await body(request)
@@ -153,6 +171,59 @@ def add_routes(app: web.Application, workspace: Workspace) -> None:
         found = await asyncio.to_thread(workspace.audit, request["user"], request.query.get("author"), since, until)
         return _ok([{"kind": r.kind, "id": r.record_id, "version": r.revision, "author": r.author,
                      "reason": r.reason, "at": r.created_at} for r in found])
+
+    @routes.get("/api/inbox")
+    async def list_inbox(request: web.Request) -> web.Response:
+        status = request.query.get("status", "open")
+        if status not in STATUSES:
+            return _error(400, f"status must be one of {', '.join(STATUSES)}")
+        return _ok([_item(i) for i in await asyncio.to_thread(inbox.items, request["user"], status)])
+
+    @routes.post("/api/inbox/{n:\\d+}/assign")
+    async def assign(request: web.Request) -> web.Response:
+        user, number, data = request["user"], int(request.match_info["n"]), await body(request)
+        reason = str(data.get("reason") or "")
+        if data.get("intent"):
+            call = lambda: inbox.assign_intent(user, number, str(data["intent"]), reason)  # noqa: E731
+        elif data.get("faq"):
+            call = lambda: inbox.link_faq(user, number, str(data["faq"]), reason)  # noqa: E731
+        elif data.get("alias") and data.get("service"):
+            call = lambda: inbox.add_alias(user, number, str(data["service"]), str(data["alias"]), reason)  # noqa: E731
+        elif data.get("out_of_scope"):
+            call = lambda: inbox.out_of_scope(user, number, reason)  # noqa: E731
+        elif data.get("dismiss"):
+            call = lambda: inbox.dismiss(user, number, reason)  # noqa: E731
+        else:
+            return _error(400, "give intent, faq, alias + service, out_of_scope or dismiss")
+        await asyncio.to_thread(call)
+        return _ok(_item(await asyncio.to_thread(inbox.item, user, number)))
+
+    @routes.get("/api/conversations/{cid}")
+    async def conversation(request: web.Request) -> web.Response:
+        lines = await asyncio.to_thread(inbox.conversation, request["user"], request.match_info["cid"])
+        if not lines:
+            raise NotFound(request.match_info["cid"])
+        return _ok([{"event_id": line.event_id, "at": line.at, "speaker": line.speaker, "text": line.text}
+                    for line in lines])
+
+    @routes.get("/api/stats")
+    async def get_stats(request: web.Request) -> web.Response:
+        workspace.require(request["user"], Permission.read)
+        try:
+            # the real calendar, not BOT_TODAY (the day facts are answered for)
+            start, end = parse_range(request.query.get("from"), request.query.get("to"), today_in_vietnam())
+        except ValueError:
+            return _error(400, "from/to must be YYYY-MM-DD, from before to")
+        by = request.query.get("by", "day")
+        if by not in ("day", "week"):
+            return _error(400, "by must be day or week")
+        computed = await asyncio.to_thread(stats.compute, projection.engine, start, end, by)
+        return _ok({"from": start, "to": end, "by": by, "total": computed.total.row(), **computed.tables})
+
+    @routes.post("/api/analytics/update")
+    async def update_analytics(request: web.Request) -> web.Response:
+        workspace.require(request["user"], Permission.read)
+        return _ok(await asyncio.to_thread(projection.update))
 
     @routes.get("/api/export")
     async def export(request: web.Request) -> web.Response:

@@ -34,7 +34,11 @@ from bot.catalogue.models import KINDS, PHRASEBOOK_ID
 from bot.catalogue.server import open_store
 from bot.config import Settings
 from bot.replies.render import today_in_vietnam
+from bot.analytics import charts, stats
+from bot.analytics.projection import Projection
+from bot.analytics.stats import parse_range
 from bot.staff import api, forms
+from bot.staff.inbox import REASONS, STATUSES as INBOX_STATUSES, Inbox, domain_intents
 from bot.catalogue.files import plain
 from bot.staff.accounts import (
     API_ADMIN, LOCK_MINUTES, Accounts, AccountError, LockedOut, LoginFailed, Permission, Role, User,
@@ -99,6 +103,8 @@ def make_app(settings: Settings) -> web.Application:
     accounts = Accounts(settings.database_url)
     today = (lambda: settings.today) if settings.today else today_in_vietnam
     workspace = Workspace(store, Drafts(settings.database_url), today)
+    projection = Projection(settings.database_url, settings.tracker_store_url)
+    inbox = Inbox(workspace, projection, domain_intents())
     uploads = settings.var_dir / "staff-uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     routes = web.RouteTableDef()
@@ -453,6 +459,107 @@ def make_app(settings: Settings) -> web.Application:
         await flash(request, "Đã cập nhật tài khoản.")
         raise web.HTTPSeeOther("/nguoi-dung")
 
+    # -- inbox, conversations, dashboard ---------------------------------------------
+
+    @routes.get("/hop-thu")
+    async def inbox_page(request: web.Request) -> web.Response:
+        status = request.query.get("trang-thai", "open")
+        status = status if status in INBOX_STATUSES else "open"
+        items = await asyncio.to_thread(inbox.items, request["user"], status)
+        return await page(request, "inbox.html", {"items": items, "status": status, "REASONS": REASONS,
+                                                  "STATUSES": INBOX_STATUSES})
+
+    @routes.get("/hop-thu/{n:\\d+}")
+    async def inbox_item(request: web.Request) -> web.Response:
+        user = request["user"]
+        item = await asyncio.to_thread(inbox.item, user, int(request.match_info["n"]))
+        services = await asyncio.to_thread(workspace.records, user, "service")
+        entries = await asyncio.to_thread(workspace.records, user, "faq")
+        return await page(request, "inbox_item.html", {
+            "item": item, "REASONS": REASONS, "intents": inbox.intents, "services": services, "faq": entries})
+
+    @routes.post("/hop-thu/{n:\\d+}/{action}")
+    async def inbox_act(request: web.Request) -> web.Response:
+        user, number, action = request["user"], int(request.match_info["n"]), request.match_info["action"]
+        form = {k: str(v) for k, v in (await request.post()).items()}
+        reason = form.get("reason", "")
+        calls = {
+            "y-dinh": lambda: inbox.assign_intent(user, number, form.get("intent", ""), reason),
+            "ten-goi": lambda: inbox.add_alias(user, number, form.get("service", ""), form.get("alias", ""), reason),
+            "hoi-dap": lambda: inbox.link_faq(user, number, form.get("faq", ""), reason),
+            "ngoai-pham-vi": lambda: inbox.out_of_scope(user, number, reason),
+            "bo-qua": lambda: inbox.dismiss(user, number, reason),
+        }
+        if action not in calls:
+            raise web.HTTPNotFound()
+        try:
+            await asyncio.to_thread(calls[action])
+        except Invalid as error:
+            await flash(request, "Dạ, chưa thực hiện được: " + "; ".join(p.msg for p in error.problems))
+            raise web.HTTPSeeOther(f"/hop-thu/{number}")
+        await flash(request, "Đã xử lý. Câu hỏi mẫu mới có hiệu lực sau lần huấn luyện lại tiếp theo.")
+        raise web.HTTPSeeOther("/hop-thu")
+
+    @routes.get("/hoi-thoai/{cid}")
+    async def conversation_page(request: web.Request) -> web.Response:
+        cid = request.match_info["cid"]
+        lines = await asyncio.to_thread(inbox.conversation, request["user"], cid)
+        if not lines:
+            raise NotFound(cid)
+        marked = request.query.get("su-kien", "")
+        return await page(request, "conversation.html", {"cid": cid, "lines": lines,
+                                                         "marked": int(marked) if marked.isdigit() else None})
+
+    def stats_for(request: web.Request):
+        try:
+            start, end = parse_range(request.query.get("tu"), request.query.get("den"), today_in_vietnam())
+        except ValueError:  # the real calendar, not BOT_TODAY (the day facts are answered for)
+            start, end = parse_range(None, None, today_in_vietnam())
+        by = "week" if request.query.get("theo") == "tuan" else "day"
+        workspace.require(request["user"], Permission.read)
+        return start, end, by, stats.compute(projection.engine, start, end, by)
+
+    @routes.get("/thong-ke")
+    async def dashboard(request: web.Request) -> web.Response:
+        start, end, by, computed = await asyncio.to_thread(stats_for, request)
+        query = urllib.parse.urlencode({"tu": start.isoformat(), "den": end.isoformat(),
+                                        "theo": "tuan" if by == "week" else "ngay"})
+        return await page(request, "dashboard.html", {"stats": computed, "start": start.isoformat(),
+                                                      "end": end.isoformat(), "by": by, "query": query})
+
+    @routes.get("/thong-ke/bieu-do/{name:ngay|gio}.svg")
+    async def chart(request: web.Request) -> web.Response:
+        _, _, _, computed = await asyncio.to_thread(stats_for, request)
+        if request.match_info["name"] == "ngay":
+            svg = charts.bars([p.label for p in computed.periods], [p.messages for p in computed.periods],
+                              "Số tin nhắn và tỷ lệ hiểu đúng (%)",
+                              [p.rate(p.understood) for p in computed.periods], "% hiểu đúng")
+        else:
+            svg = charts.bars([str(h["hour"]) for h in computed.hours], [h["messages"] for h in computed.hours],
+                              "Tin nhắn theo giờ trong ngày (giờ Việt Nam)")
+        return web.Response(text=svg, content_type="image/svg+xml")
+
+    @routes.get("/thong-ke/{table:periods|models|services|aspects|hours}.csv")
+    async def stats_csv(request: web.Request) -> web.Response:
+        start, end, _, computed = await asyncio.to_thread(stats_for, request)
+        name = request.match_info["table"]
+        return web.Response(body=stats.csv_bytes(computed.tables[name]), content_type="text/csv", charset="utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{name}-{start}-{end}.csv"'})
+
+    async def keep_analytics_current(app: web.Application) -> None:
+        async def loop() -> None:
+            while True:
+                try:
+                    await asyncio.to_thread(projection.update)
+                except Exception:  # noqa: BLE001 - logged; the next round tries again
+                    logger.exception("Analytics update failed")
+                await asyncio.sleep(settings.analytics_seconds)
+
+        app["analytics"] = asyncio.create_task(loop())
+
+    async def stop_analytics(app: web.Application) -> None:
+        app["analytics"].cancel()
+
     # -- middleware ------------------------------------------------------------------
 
     @web.middleware
@@ -526,7 +633,9 @@ def make_app(settings: Settings) -> web.Application:
     app.middlewares.append(guard)
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(str(STAFF_WEB / "templates")), autoescape=True)
     app.add_routes(routes)
-    api.add_routes(app, workspace)
+    api.add_routes(app, workspace, inbox, projection)
+    app.on_startup.append(keep_analytics_current)
+    app.on_cleanup.append(stop_analytics)
     app.router.add_static("/static", STAFF_WEB / "static", show_index=False)
     return app
 

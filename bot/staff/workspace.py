@@ -327,7 +327,9 @@ class Workspace:
             renderer = Renderer(Phrases(phrases), day)  # type: ignore[arg-type]
             return [PreviewItem(proposed.title, renderer.faq(current) if current else None,  # type: ignore
                                 renderer.faq(proposed))]  # type: ignore[arg-type]
-        return self._phrases_preview(current, proposed, day)  # type: ignore[arg-type]
+        if kind == "phrases":
+            return self._phrases_preview(current, proposed, day)  # type: ignore[arg-type]
+        return []  # taught examples: nothing a citizen reads until the next training
 
     def _phrases_preview(self, current: Optional[Phrasebook], proposed: Phrasebook, day: dt.date) -> List[PreviewItem]:
         sample: Optional[Service] = self.store.get("service", SAMPLE_SERVICE)  # type: ignore[assignment]

@@ -73,7 +73,8 @@ def test_the_first_admin_is_created_once(accounts):
 def test_roles_grant_what_the_issue_says():
     assert Role.editor.permissions == {Permission.read, Permission.edit}
     assert Permission.publish in Role.reviewer.permissions and Permission.edit not in Role.reviewer.permissions
-    assert Role.analyst.permissions == {Permission.read}
+    assert Role.analyst.permissions == {Permission.read, Permission.conversations}
+    assert Permission.conversations not in Role.editor.permissions
     assert Role.admin.permissions == set(Permission)
 
 

@@ -146,3 +146,35 @@ def test_login_stays_on_site_and_logout_ends_a_copied_session(browser, staff_sta
     csrf = re.search(r'name="_csrf" value="([^"]+)"', home).group(1)
     context.request.post(staff_url(staff_stack, "/dang-xuat"), form={"_csrf": csrf})
     assert "Đăng xuất" not in copied.request.get(staff_url(staff_stack, "/")).text()
+
+
+def test_inbox_conversation_and_dashboard_pages(browser, page, staff_stack):
+    from tests.support.staff import StaffApi
+
+    open_chat(page, staff_stack)
+    ask(page, "plokij uhygtf")  # no known word: a miss
+    StaffApi(staff_stack).call("POST", "/api/analytics/update")
+
+    analyst = login(browser, staff_stack, account(staff_stack, "analyst"))
+    analyst.goto(staff_url(staff_stack, "/thong-ke"))
+    expect(analyst.locator(".figures")).to_contain_text("tin nhắn")
+    chart = analyst.locator("img.chart").first
+    expect(chart).to_be_visible()
+    assert analyst.evaluate("img => img.naturalWidth", chart.element_handle()) > 0
+    with analyst.expect_download() as download:
+        analyst.get_by_role("link", name="CSV").first.click()
+    assert download.value.suggested_filename.startswith("periods-")
+
+    analyst.goto(staff_url(staff_stack, "/hop-thu"))
+    analyst.get_by_role("link", name="plokij uhygtf").click()
+    expect(analyst.get_by_role("button", name="Thêm làm câu hỏi mẫu")).to_have_count(0)  # analysts read only
+    analyst.get_by_role("link", name=re.compile("Xem cuộc hội thoại")).click()
+    expect(analyst.locator(".conversation li.marked")).to_contain_text("plokij uhygtf")
+
+    editor = login(browser, staff_stack, account(staff_stack, "editor"))
+    editor.goto(staff_url(staff_stack, "/hop-thu"))
+    editor.get_by_role("link", name="plokij uhygtf").click()
+    editor.get_by_label("Ý định đúng").select_option("out_of_scope")
+    editor.get_by_role("button", name="Thêm làm câu hỏi mẫu").click()
+    expect(editor.locator(".flash")).to_contain_text("Đã xử lý")
+    expect(editor.get_by_role("link", name="plokij uhygtf")).to_have_count(0)
