@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
+MODEL_NAME = "assistant"  # `make train` writes models/assistant.tar.gz
+
+
+def model_path(model_dir: Path) -> Path:
+    return model_dir / f"{MODEL_NAME}.tar.gz"
 
 
 def _env(name: str, default: str) -> str:
@@ -50,6 +55,8 @@ class Settings:
     staff_secret_key: str  # signs and encrypts staff sessions ("" = a key generated into var/)
     staff_secure_cookies: bool  # send the session cookie over HTTPS only (set behind TLS)
     analytics_seconds: float  # how often the staff app brings the analytics and the inbox up to date
+    rasa_api_token: str  # Rasa's HTTP API behind this token ("" = API off); the staff app activates models with it
+    rasa_admin_urls: Tuple[str, ...]  # every Rasa server a model is activated on
     # Answer as if it were this day (tests and evaluation); None: today in Vietnam.
     today: Optional[dt.date] = None
     # How often the Rasa server asks the catalogue for service names added since training.
@@ -99,6 +106,9 @@ class Settings:
             staff_secret_key=_env("STAFF_SECRET_KEY", ""),
             staff_secure_cookies=_env("STAFF_SECURE_COOKIES", "0") in ("1", "true", "yes"),
             analytics_seconds=float(_env("ANALYTICS_SECONDS", "60")),
+            rasa_api_token=_env("RASA_API_TOKEN", ""),
+            rasa_admin_urls=tuple(u.strip() for u in _env(
+                "RASA_ADMIN_URLS", f"http://127.0.0.1:{_env('RASA_PORT', '5005')}").split(",") if u.strip()),
             today=dt.date.fromisoformat(today) if today else None,
             live_names_seconds=float(_env("LIVE_NAMES_SECONDS", "2")),
         )

@@ -22,6 +22,10 @@ starts Rasa (never on import).
    rejected.  Our policy attaches none, and then the copy is the tracker
    itself: the cost of running an action no longer grows with the
    conversation (two copies per message were 4% of the CPU at 20 turns).
+5. Rasa's `PUT /model` (how the staff app activates a retrained model) loads
+   the new model inside the server's event loop, so every conversation waits
+   the seconds TensorFlow needs.  We load it in a worker thread: the old model
+   goes on answering until the new one replaces it.
 
 BOT_RASA_PATCHES=0 leaves Rasa as shipped (for A/B benchmarks).
 """
@@ -46,7 +50,19 @@ def apply() -> None:
     _send_recent_events(int(os.environ.get("ACTION_EVENTS", "60")))
     _answer_when_actions_fail(float(os.environ.get("ACTION_TIMEOUT", "2.5")))
     _no_tracker_copy_without_policy_events()
+    _load_models_off_the_event_loop()
     _applied = True
+
+
+def _load_models_off_the_event_loop() -> None:
+    import rasa.server
+
+    load = rasa.server._load_agent  # looked up by the PUT /model handler at call time
+
+    async def load_in_a_thread(*args: Any, **kwargs: Any):
+        return await asyncio.to_thread(lambda: asyncio.run(load(*args, **kwargs)))
+
+    rasa.server._load_agent = load_in_a_thread
 
 
 def _compile_action_response_validator() -> None:

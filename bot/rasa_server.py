@@ -7,7 +7,10 @@ and never as a side effect of importing one of our modules:
   tracebacks included (`bot.personal_data`);
 - our fixes to Rasa internals (`bot.rasa_patches`), in the Rasa server;
 - service names added to the catalogue since training, polled from it
-  (`bot.nlu.live_names`), in the Rasa server only: training stays reproducible.
+  (`bot.nlu.live_names`), in the Rasa server only: training stays reproducible;
+- Rasa's HTTP API (the staff app activates models with its `PUT /model`) only
+  with RASA_API_TOKEN set, and then behind that token; it is passed here, not
+  on the command line, so `ps` does not show it.
 
 The action server runs rasa_sdk alone: going through Rasa's CLI would load
 Rasa and TensorFlow into it (about 500 MB) for nothing.
@@ -50,6 +53,8 @@ def run_rasa(args: List[str]) -> int:
         structlog.configure(processors=processors)
 
     rasa_cli.configure_structlog = configure_masked
+    if _serves_model(args) and settings.rasa_api_token and "--enable-api" not in args:
+        args = [*args, "--enable-api", "--auth-token", settings.rasa_api_token]
     sys.argv = ["rasa", *args]
     rasa_cli.main()
     return 0

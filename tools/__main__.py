@@ -8,6 +8,7 @@
   scale-test [--conversations N --messages M]  2 replicas, PostgreSQL, Redis, nginx; prints a JSON line
   facts [--today YYYY-MM-DD]             facts health: statuses, sources, rules about to end; docs/facts.md
   bench [--quick] [--no-train]           speed and memory; rewrites docs/benchmarks.md
+  retrain --job N                        one retraining job of the staff app: train, score old and new, gate
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     bench.add_argument("--quick", action="store_true", help="fewer messages (for tests)")
     bench.add_argument("--no-train", action="store_true", help="skip timing a full retrain")
     bench.add_argument("--report", default=None, help="write here instead of docs/benchmarks.md")
+    retrain = sub.add_parser("retrain", help="a retraining job started by the staff app")
+    retrain.add_argument("--job", type=int, required=True)
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -70,6 +73,11 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         train(settings)
         return scale.main(args.conversations, args.messages)
+    if args.command == "retrain":
+        from tools.retrain import run_job
+
+        run_job(settings, args.job)
+        return 0
     if args.command == "facts":
         import datetime as dt
 

@@ -226,8 +226,8 @@ def failures(results: List[QuestionResult]) -> str:
     return "\n".join(lines)
 
 
-def run(parts: Sequence[str] = PARTS, show_failures: bool = False, model: Optional[Path] = None) -> List[Summary]:
-    """Start a throw-away stack dated `as_of`, score the parts, print dev failures if asked."""
+def score_on_stack(parts: Sequence[str], model: Optional[Path] = None) -> Dict[str, List[QuestionResult]]:
+    """Start a throw-away stack (seed catalogue, dated `as_of`) with `model`; every part's results."""
     import dataclasses
     import datetime as dt
     import tempfile
@@ -241,17 +241,22 @@ def run(parts: Sequence[str] = PARTS, show_failures: bool = False, model: Option
     as_of = {day for day, _ in loaded.values()}
     if len(as_of) != 1:
         raise ValueError(f"the parts are dated differently: {sorted(as_of)}")
-    summaries = []
+    results = {}
     with tempfile.TemporaryDirectory() as tmp:
         settings = dataclasses.replace(isolated_settings(Path(tmp)), today=dt.date.fromisoformat(as_of.pop()))
         stack = Stack(settings, model or model_path(Settings.from_env().model_dir))
         stack.start()
         try:
             for part, (_, questions) in loaded.items():
-                results = score(questions, lambda sender, text: ask(settings.rasa_port, sender, text))
-                summaries.append(summarise(part, results))
-                if show_failures and part == "dev":
-                    print(failures(results))
+                results[part] = score(questions, lambda sender, text: ask(settings.rasa_port, sender, text))
         finally:
             stack.stop()
-    return summaries
+    return results
+
+
+def run(parts: Sequence[str] = PARTS, show_failures: bool = False, model: Optional[Path] = None) -> List[Summary]:
+    """Score the parts on a throw-away stack; print the dev part's failures if asked."""
+    results = score_on_stack(parts, model)
+    if show_failures and "dev" in results:
+        print(failures(results["dev"]))
+    return [summarise(part, found) for part, found in results.items()]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -80,6 +81,9 @@ def isolated_settings(var_dir: Path) -> Settings:
     )
 
 
+_STACK_TOKEN = secrets.token_urlsafe(32)
+
+
 def stack_env(settings: Settings) -> Dict[str, str]:
     """Environment for every child, derived from `settings`.
 
@@ -88,6 +92,10 @@ def stack_env(settings: Settings) -> Dict[str, str]:
     """
     env = rasa_env()
     env.update(
+        # one token per stack unless set: Rasa's HTTP API is on only behind it (model activation)
+        RASA_API_TOKEN=settings.rasa_api_token or _STACK_TOKEN,
+        RASA_ADMIN_URLS=",".join(settings.rasa_admin_urls) if os.environ.get("RASA_ADMIN_URLS")
+        else f"http://127.0.0.1:{settings.rasa_port}",
         ACTION_ENDPOINT_URL=f"http://127.0.0.1:{settings.action_port}/webhook",
         TRACKER_STORE_URL=settings.tracker_store_url,
         LOCK_STORE_TYPE=settings.lock_store_type,
@@ -137,7 +145,7 @@ def rasa_component(settings: Settings, model: Path, port: int, name: str = "Rasa
 
 def components(settings: Settings, model: Optional[Path] = None) -> List[Component]:
     python = sys.executable
-    model = model or model_path(settings.model_dir)
+    model = model or served_model(settings)
     host = settings.host
     return [
         Component(
@@ -173,6 +181,13 @@ def components(settings: Settings, model: Optional[Path] = None) -> List[Compone
             60,
         ),
     ]
+
+
+def served_model(settings: Settings) -> Path:
+    """The model last activated in the staff app, else the one `make train` built."""
+    from bot.staff.models import Registry
+
+    return Registry(settings.database_url, model_path(settings.model_dir)).active()
 
 
 def web_origins(settings: Settings) -> List[str]:

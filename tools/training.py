@@ -25,15 +25,10 @@ import yaml
 
 from bot.catalogue.models import FaqEntry, IntentExamples, Service, service_names
 from bot.catalogue.server import open_store
-from bot.config import ROOT, Settings
+from bot.config import MODEL_NAME, ROOT, Settings, model_path  # noqa: F401 - model_path: re-exported for tooling
 
-MODEL_NAME = "assistant"
 HAND_WRITTEN_DATA = ["data/nlu", "data/stories", "data/rules"]
 GENERATED_DIR = ROOT / "build" / "training"
-
-
-def model_path(model_dir: Path) -> Path:
-    return model_dir / f"{MODEL_NAME}.tar.gz"
 
 
 def _examples(lines: List[str]) -> str:

@@ -175,3 +175,34 @@ staff_log = sa.Table(
     sa.Column("target", sa.String(300), nullable=False),
     sa.Column("detail", sa.Text),
 )
+
+# Retraining from the staff app (tools/retrain.py runs each job in its own
+# process): progress, the before/after report and whether it passed the gate.
+retrain_jobs = sa.Table(
+    "retrain_jobs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("status", sa.String(20), nullable=False),  # queued, training, scoring, done, failed
+    sa.Column("step", sa.Text, nullable=False),  # what it is doing, for staff (Vietnamese)
+    sa.Column("requested_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("model_id", sa.Integer),
+    sa.Column("report", sa.Text),  # JSON
+    sa.Column("error", sa.Text),
+)
+
+# The models the bot can run: the one `make train` built and each retrained
+# one; `active` marks the one Rasa serves (activation = Rasa's PUT /model).
+models = sa.Table(
+    "models",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("source", sa.String(100), nullable=False),  # "make train", "retrain 3"
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("passed", sa.Boolean, nullable=False),  # passed the quality gate (or is the baseline)
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("activated_by", sa.String(200)),
+    sa.Column("activated_at", sa.DateTime),
+)

@@ -17,6 +17,10 @@ POST /api/inbox/{n}/assign                            {"intent": …} | {"faq": 
 GET  /api/conversations/{id}                          the masked conversation (the viewing is logged)
 GET  /api/stats?from=&to=&by=day|week                 the dashboard's numbers
 POST /api/analytics/update                            bring the analytics and the inbox up to date now
+POST /api/retrain                                     start a retraining job -> {"job": N}
+GET  /api/retrain/{job}                               its status, step and before/after report
+GET  /api/models                                      the models that can be activated
+POST /api/models/{id}/activate                        load it into every Rasa server (only if it passed the gate)
 GET  /api/export?format=yaml|csv|xlsx[&kind=service|faq]
 POST /api/import?format=yaml|csv|xlsx&dry_run=1|0[&kind=…][&reason=…]   the file as the body
 """
@@ -37,7 +41,9 @@ from bot.analytics.stats import parse_range
 from bot.replies.render import today_in_vietnam
 from bot.staff.accounts import Permission
 from bot.staff.drafts import Draft
+from bot.config import Settings
 from bot.staff.inbox import STATUSES, Inbox, Item
+from bot.staff.models import Registry
 from bot.staff.workspace import FORMATS, Conflict, Forbidden, ImportPlan, Invalid, NotFound, Workspace, parse_day
 
 logger = logging.getLogger(__name__)
@@ -81,7 +87,8 @@ def _item(item: Item) -> dict:
             "resolution": item.resolution, "resolved_by": item.resolved_by}
 
 
-def add_routes(app: web.Application, workspace: Workspace, inbox: Inbox, projection: Projection) -> None:
+def add_routes(app: web.Application, workspace: Workspace, inbox: Inbox, projection: Projection,
+               registry: Registry, settings: Settings) -> None:
     routes = web.RouteTableDef()
 
     def collection(request: web.Request) -> str:
@@ -224,6 +231,29 @@ def add_routes(app: web.Application, workspace: Workspace, inbox: Inbox, project
     async def update_analytics(request: web.Request) -> web.Response:
         workspace.require(request["user"], Permission.read)
         return _ok(await asyncio.to_thread(projection.update))
+
+    @routes.post("/api/retrain")
+    async def retrain(request: web.Request) -> web.Response:
+        return _ok({"job": await asyncio.to_thread(registry.start, request["user"])}, status=202)
+
+    @routes.get("/api/retrain/{n:\\d+}")
+    async def retrain_job(request: web.Request) -> web.Response:
+        workspace.require(request["user"], Permission.read)
+        job = await asyncio.to_thread(registry.job, int(request.match_info["n"]))
+        return _ok({"id": job.id, "status": job.status, "step": job.step, "requested_by": job.requested_by,
+                    "model": job.model_id, "report": job.report, "error": job.error})
+
+    @routes.get("/api/models")
+    async def list_models(request: web.Request) -> web.Response:
+        workspace.require(request["user"], Permission.read)
+        return _ok([{"id": m.id, "source": m.source, "created_at": m.created_at, "passed": m.passed,
+                     "active": m.active, "activated_by": m.activated_by} for m in await asyncio.to_thread(registry.models)])
+
+    @routes.post("/api/models/{n:\\d+}/activate")
+    async def activate(request: web.Request) -> web.Response:
+        await asyncio.to_thread(registry.activate, request["user"], int(request.match_info["n"]),
+                                settings.rasa_admin_urls, settings.rasa_api_token)
+        return _ok({"active": int(request.match_info["n"])})
 
     @routes.get("/api/export")
     async def export(request: web.Request) -> web.Response:

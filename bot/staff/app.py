@@ -32,13 +32,14 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from bot.catalogue.models import KINDS, PHRASEBOOK_ID
 from bot.catalogue.server import open_store
-from bot.config import Settings
+from bot.config import Settings, model_path
 from bot.replies.render import today_in_vietnam
 from bot.analytics import charts, stats
 from bot.analytics.projection import Projection
 from bot.analytics.stats import parse_range
 from bot.staff import api, forms
 from bot.staff.inbox import REASONS, STATUSES as INBOX_STATUSES, Inbox, domain_intents
+from bot.staff.models import Registry
 from bot.catalogue.files import plain
 from bot.staff.accounts import (
     API_ADMIN, LOCK_MINUTES, Accounts, AccountError, LockedOut, LoginFailed, Permission, Role, User,
@@ -105,6 +106,7 @@ def make_app(settings: Settings) -> web.Application:
     workspace = Workspace(store, Drafts(settings.database_url), today)
     projection = Projection(settings.database_url, settings.tracker_store_url)
     inbox = Inbox(workspace, projection, domain_intents())
+    registry = Registry(settings.database_url, model_path(settings.model_dir))
     uploads = settings.var_dir / "staff-uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     routes = web.RouteTableDef()
@@ -546,6 +548,42 @@ def make_app(settings: Settings) -> web.Application:
         return web.Response(body=stats.csv_bytes(computed.tables[name]), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{name}-{start}-{end}.csv"'})
 
+    # -- retraining and models --------------------------------------------------------
+
+    @routes.get("/huan-luyen")
+    async def training_page(request: web.Request) -> web.Response:
+        workspace.require(request["user"], Permission.read)
+        jobs, known = await asyncio.to_thread(registry.jobs), await asyncio.to_thread(registry.models)
+        return await page(request, "training.html", {"jobs": jobs, "models": known})
+
+    @routes.post("/huan-luyen")
+    async def start_training(request: web.Request) -> web.Response:
+        try:
+            job = await asyncio.to_thread(registry.start, request["user"])
+        except Conflict as error:
+            await flash(request, str(error))
+            raise web.HTTPSeeOther("/huan-luyen")
+        raise web.HTTPSeeOther(f"/huan-luyen/{job}")
+
+    @routes.get("/huan-luyen/{n:\\d+}")
+    async def training_job(request: web.Request) -> web.Response:
+        workspace.require(request["user"], Permission.read)
+        job = await asyncio.to_thread(registry.job, int(request.match_info["n"]))
+        model = await asyncio.to_thread(registry.model, job.model_id) if job.model_id else None
+        return await page(request, "training_job.html", {"job": job, "model": model})
+
+    @routes.post("/mo-hinh/{n:\\d+}/kich-hoat")
+    async def activate_model(request: web.Request) -> web.Response:
+        number = int(request.match_info["n"])
+        try:
+            await asyncio.to_thread(registry.activate, request["user"], number, settings.rasa_admin_urls,
+                                    settings.rasa_api_token)
+        except Conflict as error:
+            await flash(request, str(error))
+        else:
+            await flash(request, f"Đã kích hoạt mô hình #{number}; trợ lý vẫn trả lời trong lúc chuyển.")
+        raise web.HTTPSeeOther("/huan-luyen")
+
     async def keep_analytics_current(app: web.Application) -> None:
         async def loop() -> None:
             while True:
@@ -633,7 +671,7 @@ def make_app(settings: Settings) -> web.Application:
     app.middlewares.append(guard)
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(str(STAFF_WEB / "templates")), autoescape=True)
     app.add_routes(routes)
-    api.add_routes(app, workspace, inbox, projection)
+    api.add_routes(app, workspace, inbox, projection, registry, settings)
     app.on_startup.append(keep_analytics_current)
     app.on_cleanup.append(stop_analytics)
     app.router.add_static("/static", STAFF_WEB / "static", show_index=False)

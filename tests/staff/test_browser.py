@@ -5,36 +5,14 @@ wrong roles and forged posts are refused."""
 
 import re
 import time
-import uuid
 
 from playwright.sync_api import expect
 
-from bot.staff.accounts import Accounts, Role
 from tests.support.browser import ask, open_chat
-from tests.support.staff import ADMIN_EMAIL, ADMIN_PASSWORD, staff_url
+from tests.support.staff import ADMIN_EMAIL, ADMIN_PASSWORD, account, login, staff_url
 
 PASSPORT = "cap_ho_chieu_pho_thong"
 NEW_TIME = "Trong 4 ngày làm việc (nội dung thử của biên tập viên)."
-PASSWORD = "mat-khau-dai-1"
-
-
-def account(stack, role: str) -> str:
-    email = f"{role}.{uuid.uuid4().hex[:6]}@tinh.gov.vn"
-    Accounts(stack.settings.database_url).add_user(email, role.title(), Role(role), PASSWORD)
-    return email
-
-
-def login(browser, stack, email, password=PASSWORD):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(30000)
-    page.goto(staff_url(stack, "/"))
-    expect(page).to_have_url(re.compile(r"/dang-nhap"))
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
-    return page
 
 
 def widget_answer(page, question, shows, text, within=5.0) -> bool:
