@@ -116,3 +116,13 @@ def test_a_maximum_size_message_every_second_does_not_slow_other_conversations(s
         return statistics.quantiles(values, n=20)[-1]
 
     assert p95(busy) <= 1.5 * p95(quiet) + 0.05, (p95(quiet), p95(busy))
+
+
+def test_rasas_http_api_answers_only_with_its_token(stack):
+    base = f"http://127.0.0.1:{stack.settings.rasa_port}"
+    for token in ("", "?token=wrong"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/conversations/someone/tracker{token}", timeout=10)
+        assert refused.value.code == 401
+    with urllib.request.urlopen(f"{base}/status?token={stack.env['RASA_API_TOKEN']}", timeout=10) as response:
+        assert json.loads(response.read())["model_id"]
