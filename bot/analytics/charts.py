@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 import matplotlib
 
@@ -21,7 +21,7 @@ def _svg(figure) -> str:
     return buffer.getvalue()
 
 
-def bars(labels: Sequence[str], values: Sequence[float], title: str, line: List[float] = None,
+def bars(labels: Sequence[str], values: Sequence[float], title: str, line: Optional[List[float]] = None,
          line_label: str = "") -> str:
     """Bars (e.g. messages per day), with an optional percentage line on a second axis."""
     figure, axis = plt.subplots(figsize=(7.5, 2.8))

@@ -171,13 +171,14 @@ class Projection:
         with self.engine.begin() as conn:
             after = self._counter(FEEDBACK_DONE, conn)
             rows = conn.execute(sa.select(feedback).where(feedback.c.id > after).order_by(feedback.c.id)).all()
-            groups = _OpenGroups(conn)
-            for row in rows:
-                if row.rating == "down":
+            down = [row for row in rows if row.rating == "down"]
+            if down:
+                groups = _OpenGroups(conn)
+                for row in down:
                     groups.add(row.question, "thumbs_down", row.created_at, row.conversation_id, None, row.comment)
             if rows:
                 self._set_counter(conn, FEEDBACK_DONE, rows[-1].id)
-        return sum(1 for row in rows if row.rating == "down")
+        return len(down)
 
     def _counter(self, name: str, conn=None) -> int:
         if conn is None:

@@ -18,13 +18,13 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Iterator, Optional, Tuple
 
 import requests
 
-logger = logging.getLogger(__name__)
+from bot.catalogue.models import Names
 
-Names = Dict[str, List[str]]  # {service id: names}
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -52,9 +52,11 @@ logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 SESSION_HOURS = 8
 #: URL word for each kind of record
-KIND_SLUGS = {"dich-vu": "service", "hoi-dap": "faq", "loi-thoai": "phrases"}
+KIND_SLUGS = {"dich-vu": "service", "hoi-dap": "faq", "loi-thoai": "phrases", "cau-hoi-mau": "examples"}
 SLUG_OF = {kind: slug for slug, kind in KIND_SLUGS.items()}
-KIND_TITLES = {"service": "Thủ tục", "faq": "Hỏi đáp", "phrases": "Lời thoại của trợ lý"}
+KIND_ROUTE = "{kind:" + "|".join(KIND_SLUGS) + "}"  # the path part naming a kind of record
+KIND_TITLES = {"service": "Thủ tục", "faq": "Hỏi đáp", "phrases": "Lời thoại của trợ lý",
+               "examples": "Câu hỏi mẫu đã dạy"}
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -201,7 +203,7 @@ def make_app(settings: Settings) -> web.Application:
         open_drafts = await asyncio.to_thread(workspace.drafts.list)
         return await page(request, "home.html", {"services": services, "faq": faq, "drafts": open_drafts})
 
-    @routes.get("/{kind:dich-vu|hoi-dap|loi-thoai}/{id}")
+    @routes.get(f"/{KIND_ROUTE}/{{id}}")
     async def record_page(request: web.Request) -> web.Response:
         kind, rid = kind_of(request), request.match_info["id"]
         record = await asyncio.to_thread(workspace.record, request["user"], kind, rid)
@@ -211,7 +213,7 @@ def make_app(settings: Settings) -> web.Application:
             "revision": await asyncio.to_thread(store.revision, kind, rid),
         })
 
-    @routes.get("/{kind:dich-vu|hoi-dap|loi-thoai}/{id}/sua/{part}")
+    @routes.get(f"/{KIND_ROUTE}/{{id}}/sua/{{part}}")
     async def edit_form(request: web.Request) -> web.Response:
         kind, rid, slug = kind_of(request), request.match_info["id"], request.match_info["part"]
         workspace.require(request["user"], Permission.edit)
@@ -244,7 +246,7 @@ def make_app(settings: Settings) -> web.Application:
             "draft": draft, "reason": reason, "preview": preview, "day": (day or today()).isoformat(),
         }, status)
 
-    @routes.post("/{kind:dich-vu|hoi-dap|loi-thoai}/{id}/sua/{part}")
+    @routes.post(f"/{KIND_ROUTE}/{{id}}/sua/{{part}}")
     async def edit(request: web.Request) -> web.Response:
         kind, rid, slug = kind_of(request), request.match_info["id"], request.match_info["part"]
         user = request["user"]
@@ -320,7 +322,7 @@ def make_app(settings: Settings) -> web.Application:
 
     # -- history ---------------------------------------------------------------------
 
-    @routes.get("/lich-su/{kind:dich-vu|hoi-dap|loi-thoai}/{id}")
+    @routes.get(f"/lich-su/{KIND_ROUTE}/{{id}}")
     async def history_page(request: web.Request) -> web.Response:
         kind, rid = kind_of(request), request.match_info["id"]
         versions = await asyncio.to_thread(workspace.history, request["user"], kind, rid)
@@ -330,7 +332,7 @@ def make_app(settings: Settings) -> web.Application:
         return await page(request, "history.html", {"kind": kind, "rid": rid, "versions": shown,
                                                       "current": versions[-1].revision})
 
-    @routes.post("/lich-su/{kind:dich-vu|hoi-dap|loi-thoai}/{id}/khoi-phuc")
+    @routes.post(f"/lich-su/{KIND_ROUTE}/{{id}}/khoi-phuc")
     async def rollback(request: web.Request) -> web.Response:
         kind, rid = kind_of(request), request.match_info["id"]
         form = await request.post()

@@ -53,7 +53,8 @@ PHRASE_PARTS: List[Tuple[str, str, List[str]]] = [
     ("nhom", "Tên nhóm thủ tục", ["groups"]),
     ("nhan-y-dinh", "Nhãn nút gợi ý", ["intent_labels"]),
 ]
-PARTS = {"service": SERVICE_PARTS, "faq": FAQ_PARTS, "phrases": PHRASE_PARTS}
+EXAMPLE_PARTS: List[Tuple[str, str, List[str]]] = [("cau-hoi", "Câu hỏi mẫu", ["examples"])]
+PARTS = {"service": SERVICE_PARTS, "faq": FAQ_PARTS, "phrases": PHRASE_PARTS, "examples": EXAMPLE_PARTS}
 
 
 @dataclass

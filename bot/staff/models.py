@@ -134,10 +134,11 @@ class Registry:
             return [_model(r) for r in conn.execute(sa.select(models).order_by(models.c.id.desc()))]
 
     def model(self, model_id: int) -> Model:
-        found = next((m for m in self.models() if m.id == model_id), None)
-        if found is None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(models).where(models.c.id == model_id)).first()
+        if row is None:
             raise NotFound(f"model {model_id}")
-        return found
+        return _model(row)
 
     def active(self) -> Path:
         """The model Rasa serves: the last activated one, else `make train`'s."""

@@ -156,3 +156,20 @@ def test_inbox_conversation_and_dashboard_pages(browser, page, staff_stack):
     editor.get_by_role("button", name="Thêm làm câu hỏi mẫu").click()
     expect(editor.locator(".flash")).to_contain_text("Đã xử lý")
     expect(editor.get_by_role("link", name="plokij uhygtf")).to_have_count(0)
+    editor.goto(staff_url(staff_stack, "/nhat-ky"))  # the teaching is in the audit, with its history
+    editor.get_by_role("link", name="Câu hỏi mẫu đã dạy out_of_scope").first.click()
+    expect(editor.locator("article.version").first).to_contain_text("hộp thư")
+
+
+def test_a_new_password_works_and_ends_the_other_sessions(browser, staff_stack):
+    email = account(staff_stack, "analyst")
+    first, second = login(browser, staff_stack, email), login(browser, staff_stack, email)
+    first.goto(staff_url(staff_stack, "/mat-khau"))
+    first.get_by_label("Mật khẩu hiện tại").fill("mat-khau-dai-1")
+    first.get_by_label("Mật khẩu mới (ít nhất 10 ký tự)").fill("mat-khau-moi-12")
+    first.get_by_label("Nhập lại mật khẩu mới").fill("mat-khau-moi-12")
+    first.get_by_role("button", name="Đổi mật khẩu").click()
+    expect(first).to_have_url(re.compile(r"/dang-nhap"))
+    second.goto(staff_url(staff_stack, "/"))
+    expect(second).to_have_url(re.compile(r"/dang-nhap"))
+    expect(login(browser, staff_stack, email, "mat-khau-moi-12").get_by_role("button", name="Đăng xuất")).to_be_visible()

@@ -58,7 +58,7 @@ def test_misses_and_thumbs_down_reach_the_inbox_masked_grouped_and_counted(staff
     assert all(i["id"] != group["id"] for i in admin.get("/api/inbox"))
 
 
-def test_the_dashboard_pages_render_with_charts_and_csv(staff_stack):
+def test_stats_by_week_and_no_chart_without_a_login(staff_stack):
     from tests.support.staff import staff_url
     import urllib.request
 
