@@ -35,7 +35,8 @@ def turn(tracker: Tracker) -> Turn:
     text = message.get("text") or ""
     return Turn(
         text=text,
-        question=without_names(text, [e for e in entities if e.get("entity") == "service"]),
+        question=without_names(text, [e for e in entities if e.get("entity") == "service"],
+                               message.get("spelling") or []),
         intent=latest_intent(tracker),
         ranking=message.get("intent_ranking") or [],
         faq_selected=faq_key(selector.get("response") or {}),
@@ -51,12 +52,17 @@ def turn(tracker: Tracker) -> Turn:
     )
 
 
-def without_names(text: str, entities: List[Dict[str, Any]]) -> str:
-    """The message with the service names cut out (their spans from the NLU)."""
-    for entity in sorted(entities, key=lambda e: -int(e.get("start", 0))):
-        start, end = int(entity.get("start", 0)), int(entity.get("end", 0))
+def without_names(text: str, entities: List[Dict[str, Any]], mends: List[Dict[str, Any]] = ()) -> str:
+    """The message with the service names cut out and the NLU's typo mends
+    applied (both as spans of the original text), for ranking fact lines."""
+    edits = [(e, " ") for e in entities] + [
+        (m, f" {m.get('value', '')} ") for m in mends
+        if not any(int(e.get("start", 0)) < int(m.get("end", 0)) and int(m.get("start", 0)) < int(e.get("end", 0))
+                   for e in entities)]
+    for span, new in sorted(edits, key=lambda edit: -int(edit[0].get("start", 0))):
+        start, end = int(span.get("start", 0)), int(span.get("end", 0))
         if 0 <= start < end <= len(text):
-            text = text[:start] + " " + text[end:]
+            text = text[:start] + new + text[end:]
     return text
 
 

@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 
 from actions.replying import answerer, aspect_kept, latest_intent, send, turn
+from bot.replies.dialogue import VNEID_SERVICES_INTENT
 
 
 class ActionAnswerService(Action):
@@ -25,6 +26,9 @@ class ActionListServices(Action):
         return "action_list_services"
 
     async def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        which = answerer().services_in_vneid if latest_intent(tracker) == "ask_vneid_services" else answerer().list_services
-        send(dispatcher, await asyncio.to_thread(which), tracker)
-        return []
+        if latest_intent(tracker) == VNEID_SERVICES_INTENT:  # or a question about a service named with VNeID
+            reply = await asyncio.to_thread(answerer().respond, turn(tracker))
+        else:
+            reply = await asyncio.to_thread(answerer().list_services)
+        send(dispatcher, reply, tracker)
+        return aspect_kept(reply)

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
 
 import yaml
 
@@ -208,3 +208,66 @@ def folded_words(aligned: AlignedText) -> List[Tuple[str, Span]]:
         (m.group(0), aligned.original_span(m.start(), m.end()))
         for m in _WORD_RE.finditer(folded)
     ]
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def swaps(word: str) -> Set[str]:
+    """Every string with two neighbouring letters of `word` swapped."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+
+
+def one_edit(word: str) -> Set[str]:
+    """Every string one edit from `word`: a letter missing, extra or wrong, or two swapped."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | swaps(word)
+        | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+        | {a + c + b for a, b in splits for c in _LETTERS}
+    )
+
+
+@dataclass(frozen=True)
+class Speller:
+    """Mends a typo that makes a word no Vietnamese syllable ("nàgy", "pảhi",
+    "kôhng"): such a word becomes the most frequent word the assistant has
+    seen that is one edit away.  A real syllable is never changed, whether
+    the assistant knows it or not, so "cháu" does not become "chào"; and a
+    message with no known word is left alone, so gibberish stays a miss."""
+
+    counts: Mapping[str, int] = field(default_factory=dict)  # folded words the assistant has seen
+    syllables: FrozenSet[str] = frozenset()  # every folded Vietnamese syllable
+    min_letters: int = 4
+
+    def suggest(self, word: str) -> Optional[str]:
+        """The correction of a folded word, or None when it needs none or has no single best one."""
+        if (len(word) < self.min_letters or not word.isascii() or not word.isalpha()
+                or word in self.counts or word in self.syllables):
+            return None
+        # two letters swapped is the commonest slip and keeps every letter: it wins over other edits
+        for neighbours in (swaps(word), one_edit(word)):
+            candidates = sorted(((self.counts[w], w) for w in neighbours if w in self.counts), reverse=True)
+            if candidates:
+                tied = len(candidates) > 1 and candidates[0][0] == candidates[1][0]
+                return None if tied else candidates[0][1]
+        return None
+
+    def correct(self, aligned: AlignedText) -> Tuple[AlignedText, List[Tuple[Span, str]]]:
+        """`aligned` with its typos mended, and each mend as (original span, new word)."""
+        if not self.counts:
+            return aligned, []
+        folded = strip_diacritics(aligned.text.lower())
+        if len(folded) != len(aligned.text):  # exotic case mapping: leave the text alone
+            return aligned, []
+        words = list(_WORD_RE.finditer(folded))
+        if not any(match.group(0) in self.counts for match in words):
+            return aligned, []  # nothing known at all: gibberish stays gibberish (a miss), not a guess
+        mends: List[Tuple[Span, str]] = []
+        for match in reversed(words):
+            better = self.suggest(match.group(0))
+            if better:
+                mends.append((aligned.original_span(match.start(), match.end()), better))
+                aligned = aligned.replace(match.start(), match.end(), better)
+        return aligned, mends[::-1]

@@ -5,11 +5,21 @@ abbreviations from data/lang/abbreviations.yml) once per message.  It does not
 change the message text, because entity offsets must point at what the user
 typed; it stores an `AlignedText` under "<attribute>_normalized", which the
 tokenizer and the service extractor read.
+
+With `spelling`, a typo that makes a word no Vietnamese syllable is mended
+against the words of the training data (`bot.vietnamese.Speller`); the list of
+syllables is underthesea's dictionary, which ships with the package.  The
+mends go into the parse result ("spelling"), so the answer's own ranking reads
+the same words as the classifier.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import sys
+from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Text
 
@@ -25,15 +35,27 @@ from rasa.shared.utils.io import raise_warning
 
 import bot.vietnamese
 from bot.nlu import fingerprint
-from bot.vietnamese import Lexicon, compose, normalize, strip_diacritics
+from bot.vietnamese import Lexicon, Speller, compose, folded_words, normalize, strip_diacritics
 
 #: Suffix of the message attribute holding the normalised text ("text_normalized").
 NORMALIZED_SUFFIX = "_normalized"
+#: Parse-result key listing the typos mended: [{"start", "end", "value"}] in the original text.
+SPELLING = "spelling"
 TEXT_ATTRIBUTES: Sequence[str] = (TEXT, ACTION_TEXT)
 
 
 def normalized_attribute(attribute: str) -> str:
     return attribute + NORMALIZED_SUFFIX
+
+
+@lru_cache(maxsize=1)
+def vietnamese_syllables() -> frozenset:
+    """Every folded syllable of underthesea's Vietnamese dictionary (Viet74K, in the package)."""
+    import underthesea
+
+    path = Path(underthesea.__file__).parent / "corpus" / "data" / "Viet74K.txt"
+    folded = strip_diacritics(compose(path.read_text(encoding="utf-8")).lower())
+    return frozenset(re.findall(r"[a-z]+", folded))
 
 
 @DefaultV1Recipe.register(
@@ -52,6 +74,7 @@ class VietnameseNormalizer(GraphComponent):
     """
 
     LEXICON_FILE = "lexicon.yml"
+    SPELLER_FILE = "speller.json"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -66,6 +89,8 @@ class VietnameseNormalizer(GraphComponent):
             "greeting_every": 3,
             # intents that are not questions: never copied with a greeting
             "not_questions": ["greet", "goodbye", "thank", "vneid_next_step", "vneid_stuck", "personal_data"],
+            # mend typos that make a word no Vietnamese syllable
+            "spelling": False,
         }
 
     def __init__(
@@ -74,11 +99,13 @@ class VietnameseNormalizer(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         lexicon: Lexicon,
+        speller: Speller = Speller(),
     ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self.lexicon = lexicon
+        self.speller = speller
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
@@ -115,15 +142,36 @@ class VietnameseNormalizer(GraphComponent):
         except (ValueError, FileNotFoundError) as error:
             raise_warning(f"Failed to load the lexicon from the model ({error}); normalising without abbreviations.")
             lexicon = Lexicon()
-        return cls(config, model_storage, resource, lexicon)
+        speller = Speller()
+        if config.get("spelling"):
+            try:
+                with model_storage.read_from(resource) as directory:
+                    data = json.loads((directory / cls.SPELLER_FILE).read_text(encoding="utf-8"))
+                speller = Speller(data["counts"], frozenset(data["syllables"]))
+            except (ValueError, KeyError, FileNotFoundError) as error:
+                raise_warning(f"Failed to load the speller from the model ({error}); typos are not mended.")
+        return cls(config, model_storage, resource, lexicon, speller)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Copies the lexicon into the model, so the model is self-contained."""
+        """Copies the lexicon (and the speller's words) into the model, so the model is self-contained."""
         with self._model_storage.write_to(self._resource) as directory:
             (directory / self.LEXICON_FILE).write_text(
                 yaml.safe_dump(self.lexicon.to_dict(), allow_unicode=True), encoding="utf-8"
             )
+            if self._config.get("spelling"):
+                speller = {"counts": self._word_counts(training_data), "syllables": sorted(vietnamese_syllables())}
+                (directory / self.SPELLER_FILE).write_text(json.dumps(speller, ensure_ascii=False), encoding="utf-8")
         return self._resource
+
+    def _word_counts(self, training_data: TrainingData) -> Dict[str, int]:
+        """How often each folded word occurs in the examples and the lookup tables (service names)."""
+        texts = [m.get(TEXT) or "" for m in training_data.intent_examples]
+        texts += [str(e) for table in training_data.lookup_tables for e in table.get("elements") or []
+                  if isinstance(table.get("elements"), list)]
+        counts: Counter = Counter()
+        for text in texts:
+            counts.update(w for w, _ in folded_words(normalize(text, self.lexicon)))
+        return dict(counts)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         if self._config.get("greetings_path"):
@@ -138,7 +186,13 @@ class VietnameseNormalizer(GraphComponent):
             for attribute in TEXT_ATTRIBUTES:
                 value = message.get(attribute)
                 if isinstance(value, str) and value:
-                    message.set(normalized_attribute(attribute), normalize(value, self.lexicon))
+                    aligned = normalize(value, self.lexicon)
+                    if attribute == TEXT and not value.startswith("/"):
+                        aligned, mends = self.speller.correct(aligned)
+                        if mends:
+                            message.set(SPELLING, [{"start": s, "end": e, "value": w} for (s, e), w in mends],
+                                        add_to_output=True)
+                    message.set(normalized_attribute(attribute), aligned)
         return messages
 
     def _with_greetings(self, training_data: TrainingData) -> TrainingData:

@@ -154,8 +154,20 @@ class Answerer:
             return self._faq_or_service(turn)
         if intent in dialogue.SERVICE_INTENTS:
             return self.answer_turn(turn)
+        if intent == dialogue.VNEID_SERVICES_INTENT:
+            # "bằng lái trên VNeID có dùng thay bằng thật không": about the licence, not the app's list
+            named = [s for s in turn.services_named if s != VNEID_SERVICE]
+            if named and not turn.unknown_words:
+                return self._safely(lambda p: self._service_reply(p, named[0], turn))
+            return self.services_in_vneid()
         if turn.services_named and not turn.unknown_words and intent in (*dialogue.SMALL_TALK, dialogue.FALLBACK):
             return self.answer_turn(turn)  # "chào em, cho hỏi làm hộ chiếu mất bao lâu"
+        if intent == dialogue.OUT_OF_SCOPE and turn.services_named and not turn.unknown_words:
+            # "lý lịch tư pháp do công an hay sở tư pháp cấp?": out of scope to the
+            # classifier, but a line of the named service answers it
+            reply = self._safely(lambda p: self._service_reply(p, turn.services_named[0], turn, only_if_a_line_leads=True)
+                                 or Reply(p.say(dialogue.OUT_OF_SCOPE), kind="chitchat"))
+            return reply
         if intent == dialogue.FALLBACK:
             asked = turn.best_service_intent()
             if turn.service and not turn.unknown_words and asked and asked[1] >= FOLLOW_UP_CONFIDENT \
@@ -197,10 +209,14 @@ class Answerer:
         needed = ASPECT_CONFIDENT_AFTER_SMALL_TALK if turn.intent in dialogue.SMALL_TALK else ASPECT_CONFIDENT
         return dialogue.aspect_for(intent, turn.aspect_slot), confidence >= needed
 
-    def _service_reply(self, p: Phrases, service_id: str, turn: Turn) -> Reply:
+    def _service_reply(self, p: Phrases, service_id: str, turn: Turn, only_if_a_line_leads: bool = False) -> Optional[Reply]:
+        """The answer about `service_id`: the lines that answer the question
+        first.  With `only_if_a_line_leads`, None unless some line of the
+        record answers the question itself."""
         service = self.client.get_service(service_id)
         renderer = Renderer(p, self.today())
         aspect, confident = self._asked_aspect(turn)
+        confident = confident and not only_if_a_line_leads
         question = turn.question if turn.question is not None else turn.text
         ranked = self.ranker.rank(question, renderer.lines(service))
         if turn.intent == dialogue.VALIDITY_INTENT:  # the answer is a detail or a rule about who and when
@@ -212,7 +228,9 @@ class Answerer:
         if confident:
             in_aspect = [(line, score) for line, score in ranked if line.aspect == aspect.value]
             best = [line for line, score in in_aspect if score >= LINE_ANSWERS][:LEAD_LINES]
-            if detail[0] is not None and detail[1] >= max(DETAIL_LEADS, in_aspect[0][1] if in_aspect else 0.0):
+            # a detail leads when it answers well, or when it is the record's best line
+            detail_answers = detail[1] >= DETAIL_LEADS or (detail[0] is top and detail[1] >= LINE_ANSWERS)
+            if detail[0] is not None and detail_answers and detail[1] >= (in_aspect[0][1] if in_aspect else 0.0):
                 best.insert(0, detail[0])  # the specific fact asked, before the aspect
             elif top is not None and top.aspect != aspect.value and top_score >= LINE_LEADS:
                 best.insert(0, top)
@@ -220,6 +238,8 @@ class Answerer:
         leading = [line for line, score in ranked if score >= DETAIL_LEADS][:LEAD_LINES]
         if turn.intent == dialogue.VALIDITY_INTENT and not leading:
             leading = [line for line, score in ranked if score > 0][:LEAD_LINES]
+        if only_if_a_line_leads and not leading:
+            return None
         if leading:
             answered = None if leading[0].aspect == DETAIL else Aspect(leading[0].aspect)
             return Reply(renderer.answer(service, answered, leading), self._aspect_buttons(p, service_id, answered),

@@ -18,9 +18,12 @@ FAQ_INTENT = "faq"
 # asks whether a (replaced) paper is still valid: answered from the record's details
 VALIDITY_INTENT = "ask_validity"
 SERVICE_INTENTS = {*ASPECT_BY_INTENT, "inform_service", VALIDITY_INTENT}
+# asks which services the VNeID app offers
+VNEID_SERVICES_INTENT = "ask_vneid_services"
 # small talk: a service named in the same message makes it a question about that
 # service ("chào em, cho hỏi làm hộ chiếu ..."); out of scope stays out of scope
-# even with a service's word in it ("giá xe máy honda bao nhiêu")
+# even with a service's word in it ("giá xe máy honda bao nhiêu"), unless a
+# line of that service's record answers the question itself
 SMALL_TALK = {"greet", "thank", "goodbye"}
 OUT_OF_SCOPE = "out_of_scope"
 HANDOVER_INTENT = "request_human"

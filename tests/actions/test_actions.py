@@ -108,3 +108,10 @@ def test_catalogue_down_gives_an_apology_and_the_portal(catalogue_at):
     text = messages[0]["text"]
     assert "xin lỗi" in text and "https://dichvucong.gov.vn" in text
     assert "Traceback" not in text and "Error" not in text
+
+
+def test_the_question_ranked_has_the_names_cut_and_the_typos_mended():
+    text = "hộ chiếu có thời hạn mấy nămw"
+    names = [{"entity": "service", "start": 0, "end": 8, "value": "cap_ho_chieu_pho_thong"}]
+    mends = [{"start": 25, "end": 29, "value": "nam"}, {"start": 0, "end": 2, "value": "ho"}]  # the second is inside the name
+    assert replying.without_names(text, names, mends).split() == ["có", "thời", "hạn", "mấy", "nam"]

@@ -28,6 +28,11 @@ def test_follow_up_reuses_the_service(stack):
     assert "lệ phí **đăng ký tạm trú**" in text and "15.000 đồng" in text
 
 
+def test_a_typo_is_mended_before_classifying(stack):
+    text = ask(stack, "đăng ký thường trú chờ mấy nàgy")
+    assert "thời gian giải quyết **đăng ký thường trú**" in text
+
+
 @pytest.mark.parametrize("message", ["", " ", "😀😀😀", "<img src=x onerror=alert(1)>", "a" * 5000])
 def test_odd_input_gets_a_polite_reply_not_an_error(stack, message):
     text = ask(stack, message)

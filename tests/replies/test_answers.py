@@ -117,3 +117,25 @@ def test_with_a_known_service_an_unsure_reading_is_answered_not_asked_back(answe
 def test_asking_for_a_person_hands_over_at_once(answerer):
     reply = answerer.respond(Turn("cho tôi gặp nhân viên", "request_human"))
     assert reply.kind == "handover" and "1900 0368" in reply.text
+
+
+def test_out_of_scope_yields_to_a_line_of_the_named_service_that_answers(answerer):
+    turn = Turn("lý lịch tư pháp bây giờ do công an hay sở tư pháp cấp", "out_of_scope",
+                ranking("out_of_scope", "ask_how_to_apply"), services_named=["cap_phieu_ly_lich_tu_phap"],
+                question=" bây giờ do công an hay sở tư pháp cấp")
+    reply = answerer.respond(turn)
+    assert reply.kind == "answer" and "Công an" in reply.text  # the agency line or the summary
+    # a service's word in a question nothing in its record answers stays out of scope
+    honda = Turn("giá xe máy honda bao nhiêu", "out_of_scope", ranking("out_of_scope", "ask_fee"),
+                 services_named=["dang_ky_xe_may"], question="giá   honda bao nhiêu")
+    assert answerer.respond(honda).kind == "chitchat"
+
+
+def test_a_service_named_beside_vneid_wins_over_the_apps_list(answerer):
+    turn = Turn("bằng lái trên VNeID có dùng thay bằng thật khi đi đường được không", "ask_vneid_services",
+                ranking("ask_vneid_services", "ask_service_info"), services_named=["cap_doi_giay_phep_lai_xe"],
+                question=" trên VNeID có dùng thay bằng thật khi đi đường được không")
+    reply = answerer.respond(turn)
+    assert reply.kind == "answer" and "giấy phép lái xe" in reply.text
+    alone = Turn("vneid làm được những thủ tục gì", "ask_vneid_services", services_named=["kich_hoat_vneid"])
+    assert answerer.respond(alone).kind == "list"
