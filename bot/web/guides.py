@@ -47,8 +47,8 @@ def _sentence(text: object) -> str:
     return _e(capitalised(str(text or "")))
 
 
-def qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff")
+def qr_svg(url: str, scale: int = 3) -> str:
+    return segno.make(url, error="m").svg_inline(scale=scale, dark="#000", light="#fff")
 
 
 def render_checklist(service: Service, phrases: Phrases, today: dt.date, templates: Path) -> str:

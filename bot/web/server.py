@@ -5,6 +5,11 @@ GET  /static/...           widget assets; /static/vendor/socket.io.min.js from w
 POST /api/feedback         👍/👎 with an optional comment (masked, stored)
 GET  /huong-dan            list of printable guides
 GET  /huong-dan/{id}       one-page checklist for a service, rendered from the catalogue
+GET  /to-cong-nghe-so      community teams: choose a household's situations or services
+GET  /ke-hoach             → 303 to the plan's short address /k/<codes>
+GET  /k/{codes}            one printable plan for the household (shareable, works offline)
+GET  /vneid                VNeID activation, one step per screen
+GET  /sw.js                the service worker that keeps those pages for offline use
 GET  /healthz              {"status": "ok"}
 """
 
@@ -24,6 +29,8 @@ from bot.replies.phrases import Phrases
 from bot.replies.render import today_in_vietnam
 from bot.web.feedback import Feedback, FeedbackStore, InvalidFeedback
 from bot.web.guides import render_checklist, render_index
+from bot.web.plans import (PlanRules, UnknownChoice, plan_path, render_chooser, render_plan,
+                           render_vneid_walkthrough, services_of_path)
 
 logger = logging.getLogger(__name__)
 
@@ -107,16 +114,70 @@ def make_app(settings: Settings) -> web.Application:
             return html_response(UNAVAILABLE_PAGE, request, status=503)
         return html_response(render_index(services, phrases, settings.templates_dir), request)
 
-    @routes.get("/huong-dan/{service_id}")
-    async def checklist(request: web.Request) -> web.Response:
+    async def service_page(request: web.Request, service_id: str, render) -> web.Response:
+        """A page rendered from one service's record and the phrasebook; a polite 404 or 503."""
         try:
-            service = await asyncio.to_thread(client.get_service, request.match_info["service_id"])
+            service = await asyncio.to_thread(client.get_service, service_id)
             phrases = Phrases(await asyncio.to_thread(client.phrases))
         except ServiceNotFound:
             return html_response(NOT_FOUND_PAGE, request, status=404)
         except CatalogueUnavailable:
             return html_response(UNAVAILABLE_PAGE, request, status=503)
-        return html_response(render_checklist(service, phrases, today(), settings.templates_dir), request)
+        return html_response(render(service, phrases), request)
+
+    @routes.get("/huong-dan/{service_id}")
+    async def checklist(request: web.Request) -> web.Response:
+        return await service_page(request, request.match_info["service_id"], lambda service, phrases:
+                                  render_checklist(service, phrases, today(), settings.templates_dir))
+
+    def plan_rules() -> PlanRules:  # read on every request: staff edits need no restart
+        return PlanRules.from_file(settings.data_dir / "lang" / "situations.yml")
+
+    @routes.get("/to-cong-nghe-so")
+    async def plan_chooser(request: web.Request) -> web.Response:
+        try:
+            services = await asyncio.to_thread(client.list_services)
+        except (CatalogueUnavailable, ServiceNotFound):
+            return html_response(UNAVAILABLE_PAGE, request, status=503)
+        return html_response(render_chooser(plan_rules(), services, settings.templates_dir), request)
+
+    @routes.get("/ke-hoach")
+    async def plan_from_form(request: web.Request) -> web.Response:
+        rules = plan_rules()
+        try:
+            ids = rules.resolve(request.query.getall("tinh-huong", []), request.query.getall("dich-vu", []))
+            services = [await asyncio.to_thread(client.get_service, service_id) for service_id in ids]
+        except (UnknownChoice, ServiceNotFound):
+            return html_response(NOT_FOUND_PAGE, request, status=404)
+        except CatalogueUnavailable:
+            return html_response(UNAVAILABLE_PAGE, request, status=503)
+        if not services:
+            raise web.HTTPSeeOther("/to-cong-nghe-so")
+        raise web.HTTPSeeOther(plan_path(services))
+
+    @routes.get("/k/{codes}")
+    async def plan(request: web.Request) -> web.Response:
+        rules = plan_rules()
+        try:
+            ids = services_of_path(request.match_info["codes"], await asyncio.to_thread(client.list_services))
+            chosen = [await asyncio.to_thread(client.get_service, service_id) for service_id in ids]
+            phrases = Phrases(await asyncio.to_thread(client.phrases))
+        except (UnknownChoice, ServiceNotFound):
+            return html_response(NOT_FOUND_PAGE, request, status=404)
+        except CatalogueUnavailable:
+            return html_response(UNAVAILABLE_PAGE, request, status=503)
+        share_url = f"{request.scheme}://{request.host}{request.path}"
+        return html_response(render_plan(chosen, rules, phrases, today(), share_url, settings.templates_dir), request)
+
+    @routes.get("/vneid")
+    async def vneid_walkthrough(request: web.Request) -> web.Response:
+        return await service_page(request, "kich_hoat_vneid", lambda service, phrases:
+                                  render_vneid_walkthrough(service, phrases, settings.templates_dir))
+
+    @routes.get("/sw.js")
+    async def service_worker(request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(settings.web_dir / "static" / "sw.js",
+                                headers={"Content-Type": "application/javascript", "Cache-Control": "no-cache"})
 
     @web.middleware
     async def headers(request: web.Request, handler):
