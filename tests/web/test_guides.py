@@ -145,3 +145,12 @@ def test_vneid_walkthrough_one_step_per_screen_with_help_when_stuck(page, web_st
     expect(visible.locator("details p")).to_have_text(steps.help[1])
     page.click("#back")
     expect(page.locator(".screen:visible .kicker")).to_have_text(f"Bước 1/{len(steps.items)}")
+
+
+def test_the_print_button_works_under_the_pages_content_security_policy(page, web_stack):
+    page.add_init_script("window.print = () => { window.printed = true; };")
+    for path in ("/huong-dan/cap_ho_chieu_pho_thong", "/k/12"):
+        page.goto(url(web_stack, path))
+        page.click("nav button")
+        assert page.evaluate("window.printed === true"), path
+        page.evaluate("window.printed = false")
