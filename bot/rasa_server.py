@@ -22,6 +22,12 @@ import sys
 from typing import List
 
 
+def with_api_token(args: List[str], token: str) -> List[str]:
+    """Rasa's HTTP API on, behind `token`.  One argument, "--auth-token=…":
+    a generated token may start with "-", which argparse would take for an option."""
+    return [*args, "--enable-api", f"--auth-token={token}"]
+
+
 def run_rasa(args: List[str]) -> int:
     import os
 
@@ -54,7 +60,7 @@ def run_rasa(args: List[str]) -> int:
 
     rasa_cli.configure_structlog = configure_masked
     if _serves_model(args) and settings.rasa_api_token and "--enable-api" not in args:
-        args = [*args, "--enable-api", "--auth-token", settings.rasa_api_token]
+        args = with_api_token(args, settings.rasa_api_token)
     sys.argv = ["rasa", *args]
     rasa_cli.main()
     return 0

@@ -39,3 +39,14 @@ def test_end_to_end_test_stories_pass(trained_model, tmp_path):
     failed = report.read_text(encoding="utf-8") if report.exists() else "(no report)"
     assert result.returncode == 0, result.stderr[-3000:]
     assert "None of the test stories failed" in failed, failed
+
+
+def test_an_api_token_starting_with_a_dash_reaches_rasa_whole():
+    from rasa.__main__ import create_argument_parser
+
+    from bot.rasa_server import with_api_token
+
+    args = with_api_token(["run", "--cors", "http://localhost:8000", "http://127.0.0.1:8000"], "-Xy_9")
+    parsed = create_argument_parser().parse_args(args)
+    assert parsed.auth_token == "-Xy_9" and parsed.enable_api
+    assert parsed.cors == ["http://localhost:8000", "http://127.0.0.1:8000"]
