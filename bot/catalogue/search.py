@@ -118,7 +118,9 @@ class AliasMatcher:
         ]
 
     def _with_fillers(self, typed: List[str]) -> List[Tuple[int, int, int, _Pattern]]:
-        """Names of two words or more with small words inside ("bố tôi mất")."""
+        """Names of two words or more with small words inside ("bố tôi mất"), and
+        a name's own small word left out or replaced by another ("thẻ BHYT của
+        trẻ dưới 6 tuổi" for "thẻ BHYT cho trẻ dưới 6 tuổi")."""
         if not self.fillers:
             return []
         found = []
@@ -127,7 +129,13 @@ class AliasMatcher:
                 if len(pattern.words) < 2 or pattern.words[0] != word:
                     continue
                 position, gaps = start + 1, 0
-                for expected in pattern.words[1:]:
+                for index, expected in enumerate(pattern.words[1:], start=1):
+                    if expected in self.fillers and gaps < MAX_FILLERS and index < len(pattern.words) - 1 \
+                            and (position >= len(typed) or typed[position] != expected):
+                        if position < len(typed) and typed[position] in self.fillers:
+                            position += 1  # another small word in its place
+                        gaps += 1
+                        continue
                     while position < len(typed) and typed[position] != expected and typed[position] in self.fillers \
                             and gaps < MAX_FILLERS:
                         position, gaps = position + 1, gaps + 1

@@ -233,7 +233,9 @@ class Answerer:
             if detail[0] is not None and detail_answers and detail[1] >= (in_aspect[0][1] if in_aspect else 0.0):
                 best.insert(0, detail[0])  # the specific fact asked, before the aspect
             elif top is not None and top.aspect != aspect.value and top_score >= LINE_LEADS:
-                best.insert(0, top)
+                # the record's best lines answer better than the aspect asked: they lead
+                lead = [line for line, score in ranked[:LEAD_LINES] if score >= DETAIL_LEADS and line not in best]
+                best[:0] = lead
             return Reply(renderer.answer(service, aspect, best), kind="answer", aspect=aspect.value)
         leading = [line for line, score in ranked if score >= DETAIL_LEADS][:LEAD_LINES]
         if turn.intent == dialogue.VALIDITY_INTENT and not leading:

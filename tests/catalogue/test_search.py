@@ -41,6 +41,14 @@ def test_small_words_inside_a_name_are_skipped():
     assert found("tôi mới mua một mảnh đất")[0][0] == "dang_ky_bien_dong_dat_dai"
 
 
+def test_a_small_word_of_a_name_may_be_another_or_missing():
+    # alias "thẻ bhyt cho trẻ dưới 6 tuổi" (the birth bundle), not the household card's "thẻ bhyt"
+    assert found("Thẻ BHYT của trẻ dưới 6 tuổi làm bao lâu")[0] == ("lien_thong_khai_sinh",
+                                                                    "Thẻ BHYT của trẻ dưới 6 tuổi")
+    assert found("thẻ bhyt trẻ dưới 6 tuổi")[0][0] == "lien_thong_khai_sinh"
+    assert found("đăng ký tạm trú cần gì") == [("dang_ky_tam_tru", "đăng ký tạm trú")]  # never a trailing small word
+
+
 def test_a_channel_name_loses_to_the_service_named_beside_it():
     assert [sid for sid, _ in found("đăng ký tạm trú trên vneid cần gì")] == ["dang_ky_tam_tru"]
     assert [sid for sid, _ in found("quên mật khẩu vneid")] == ["kich_hoat_vneid"]
